@@ -1,0 +1,3 @@
+from contradict.cli import run
+
+run()

@@ -1,0 +1,79 @@
+"""Aggregation: the pair-score arrays → ranked contradictions. Pure functions, no model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from contradict.types import CONTRADICTION, NLI_LABELS, Contradiction, PairScores
+
+#: Pairs at or above this relatedness keep their full contradiction probability; below it the
+#: probability is scaled down linearly (0 relatedness → score 0).
+DEFAULT_RELATEDNESS_FULL = 0.5
+
+
+@dataclass(frozen=True)
+class PairVerdicts:
+    """Per-pair aggregates, aligned with ``PairScores.pairs``."""
+
+    p_contradiction: np.ndarray  # max over the two directions
+    forward_fired: np.ndarray  # True where a→b gave the max
+    score: np.ndarray
+
+
+def relatedness_weight(relatedness: np.ndarray, full: float = DEFAULT_RELATEDNESS_FULL) -> np.ndarray:
+    """min(1, relatedness / full); ``full <= 0`` switches weighting off."""
+    if full <= 0:
+        return np.ones_like(relatedness, dtype=np.float32)
+    return np.minimum(1.0, np.maximum(relatedness, 0.0) / full).astype(np.float32)
+
+
+def verdicts(scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> PairVerdicts:
+    fwd = scores.forward[:, CONTRADICTION]
+    bwd = scores.backward[:, CONTRADICTION]
+    p = np.maximum(fwd, bwd).astype(np.float32)
+    return PairVerdicts(
+        p, fwd >= bwd, (p * relatedness_weight(scores.relatedness, relatedness_full)).astype(np.float32)
+    )
+
+
+def rank(scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> np.ndarray:
+    """Row indices of all pairs, best first; ties broken by claim ids, so the order is deterministic."""
+    v = verdicts(scores, relatedness_full)
+    return np.lexsort((scores.pairs[:, 1], scores.pairs[:, 0], -v.score.astype(np.float64)))
+
+
+def aggregate(
+    scores: PairScores,
+    *,
+    threshold: float,
+    top: int | None = None,
+    relatedness_full: float = DEFAULT_RELATEDNESS_FULL,
+) -> tuple[Contradiction, ...]:
+    """Pairs whose score reaches ``threshold``, highest first, at most ``top`` of them."""
+    if top is not None and top < 0:
+        raise ValueError(f"top must be >= 0, got {top}")
+    if len(scores.pairs) == 0:
+        return ()
+    v = verdicts(scores, relatedness_full)
+    by_id = {c.id: c for c in scores.claims}
+    out: list[Contradiction] = []
+    for k in rank(scores, relatedness_full).tolist():
+        if v.score[k] < threshold or (top is not None and len(out) >= top):
+            break
+        a, b = (int(x) for x in scores.pairs[k])
+        fired = bool(v.forward_fired[k])
+        probs = scores.forward[k] if fired else scores.backward[k]
+        out.append(
+            Contradiction(
+                claim_a=by_id[a],
+                claim_b=by_id[b],
+                score=float(v.score[k]),
+                p_contradiction=float(v.p_contradiction[k]),
+                relatedness=float(scores.relatedness[k]),
+                direction="a->b" if fired else "b->a",
+                probabilities={label: float(probs[i]) for i, label in enumerate(NLI_LABELS)},
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,109 @@
+"""The library entry point: :func:`detect` wires segmenter → pairer → relatedness → NLI → aggregation."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from contradict.aggregate import DEFAULT_RELATEDNESS_FULL, aggregate
+from contradict.errors import ConfigError
+from contradict.nli import NLIScorer, ProgressCallback, resolve_model
+from contradict.pairing import Pairer
+from contradict.relatedness import Embedder, relatedness
+from contradict.segment import Segmenter
+from contradict.types import Document, PairScores, Report
+
+logger = logging.getLogger(__name__)
+
+#: Used when neither the caller nor the model's stored settings give a threshold.
+FALLBACK_THRESHOLD = 0.5
+
+TextInput = str | Document | Sequence[str | Document]
+
+
+@functools.lru_cache(maxsize=4)
+def get_scorer(model: str | None = None) -> NLIScorer:
+    """One scorer per model and process: the weights load once."""
+    return NLIScorer(model)
+
+
+@functools.lru_cache(maxsize=1)
+def get_embedder() -> Embedder:
+    return Embedder()
+
+
+def _documents(texts: TextInput) -> list[Document]:
+    items = [texts] if isinstance(texts, str | Document) else list(texts)
+    docs: list[Document] = []
+    for i, item in enumerate(items):
+        docs.append(
+            item if isinstance(item, Document) else Document(id=f"text{i}" if len(items) > 1 else "text", text=item)
+        )
+    ids = [d.id for d in docs]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"document ids must be unique, got {ids}")
+    return docs
+
+
+def detect(
+    texts: TextInput,
+    *,
+    model: str | os.PathLike[str] | None = None,
+    threshold: float | None = None,
+    top: int | None = None,
+    relatedness_full: float | None = None,
+    segmenter: Segmenter | None = None,
+    pairer: Pairer | None = None,
+    scorer: NLIScorer | None = None,
+    embedder: Embedder | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Find pairs of claims that contradict each other, in one text or across several.
+
+    ``texts`` is a string, a :class:`Document`, or a list of them (pairs across documents are
+    included). ``threshold`` defaults to the model's stored threshold; ``top`` caps the number of
+    reported pairs. Empty input gives an empty report.
+    """
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
+    if top is not None and top < 0:
+        raise ConfigError(f"top must be >= 0, got {top}")
+    scorer = scorer or get_scorer(None if model is None else resolve_model(model))
+    settings = scorer.settings
+    threshold = float(settings.get("threshold", FALLBACK_THRESHOLD)) if threshold is None else threshold
+    if relatedness_full is None:
+        relatedness_full = float(settings.get("relatedness_full", DEFAULT_RELATEDNESS_FULL))
+    docs = _documents(texts)
+    segmentation = (segmenter or Segmenter()).run(docs)
+    claims = segmentation.claims
+    pairs = (pairer or Pairer()).run(claims)
+    logger.info("%d claims, %d skipped, %d candidate pairs", len(claims), len(segmentation.skipped), len(pairs))
+    if pairs:
+        emb = (embedder or get_embedder()).embed([c.text for c in claims])
+        related = relatedness(claims, pairs, emb)
+        by_id = {c.id: c.text for c in claims}
+        directed = [(by_id[p.a], by_id[p.b]) for p in pairs] + [(by_id[p.b], by_id[p.a]) for p in pairs]
+        probs = scorer.predict(directed, progress=progress)
+        scores = PairScores(
+            claims=claims,
+            pairs=np.array([(p.a, p.b) for p in pairs], dtype=np.int64),
+            forward=probs[: len(pairs)],
+            backward=probs[len(pairs) :],
+            relatedness=related,
+        )
+    else:
+        scores = PairScores.empty(claims)
+    found = aggregate(scores, threshold=threshold, top=top, relatedness_full=relatedness_full)
+    return Report(
+        model=scorer.model_name,
+        threshold=threshold,
+        claims=claims,
+        contradictions=found,
+        skipped=segmentation.skipped,
+        scores=scores,
+        documents=tuple(d.id for d in docs),
+    )

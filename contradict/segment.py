@@ -1,0 +1,85 @@
+"""Segmentation: text → claims with exact character spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from contradict.types import Claim, Document, Skipped
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int, str]]:
+    """Sentences as (start, end, text) with ``text == source[start:end]``, outer whitespace excluded.
+
+    Each line is segmented on its own, so a headline without a final period is not glued to the next
+    sentence. nupunkt (a maintained Punkt implementation) finds the boundaries and gives the spans.
+    """
+    import nupunkt
+
+    out: list[tuple[int, int, str]] = []
+    for line in _LINE.finditer(text):
+        block = line.group()
+        if not block.strip():
+            continue
+        for _, (s, e) in nupunkt.sent_spans_with_text(block):
+            piece = block[s:e]
+            lead = len(piece) - len(piece.lstrip())
+            trail = len(piece) - len(piece.rstrip())
+            s, e = s + lead, e - trail
+            if e > s:
+                start, end = line.start() + s, line.start() + e
+                out.append((start, end, text[start:end]))
+    return out
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    claims: tuple[Claim, ...]
+    skipped: tuple[Skipped, ...]
+
+
+_CONTACT = re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}")
+_RELATED = re.compile(r"^(related (stories|articles|links|coverage)|read more|see also|more from)\b", re.IGNORECASE)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|$)", re.IGNORECASE)
+
+
+def non_claim_reason(sentence: str, min_words: int = 4) -> str | None:
+    """Why a sentence is not a checkable claim, or None when it is one."""
+    words = sentence.split()
+    if not any(ch.isalpha() for ch in sentence):
+        return "no_words"
+    if _RELATED.match(sentence):
+        return "related_links"
+    if _BYLINE.match(sentence) and len(words) <= 12:
+        return "byline"
+    if _CONTACT.search(sentence) and len(words) <= 12:
+        return "contact_line"
+    if sentence.rstrip("”\"’' ").endswith("?"):
+        return "question"
+    if len(words) < min_words:
+        return "too_short"
+    return None
+
+
+class Segmenter:
+    """Documents → claims (sentences with exact spans) and the skipped non-claims, each with a reason."""
+
+    def __init__(self, min_words: int = 4) -> None:
+        if min_words < 1:
+            raise ValueError(f"min_words must be >= 1, got {min_words}")
+        self.min_words = min_words
+
+    def run(self, documents: Sequence[Document]) -> Segmentation:
+        claims: list[Claim] = []
+        skipped: list[Skipped] = []
+        for doc in documents:
+            for start, end, sentence in split_sentences(doc.text):
+                reason = non_claim_reason(sentence, self.min_words)
+                if reason is None:
+                    claims.append(Claim(len(claims), sentence, start, end, doc.id))
+                else:
+                    skipped.append(Skipped(sentence, start, end, doc.id, reason))
+        return Segmentation(tuple(claims), tuple(skipped))

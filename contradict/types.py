@@ -1,0 +1,156 @@
+"""Frozen dataclasses passed between the stages: Document → Claim → Pair → PairScores → Report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+#: Canonical column order of every probability array in contradict, whatever the model's own order.
+NLI_LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
+ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text to check; ``id`` is how reports name it (the path as given, ``-`` for stdin)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One assertion; ``text`` is what the model sees, ``document_text[start:end] == text``."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+    document: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "start": self.start, "end": self.end, "document": self.document}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A span the segmenter did not send to the model, and why."""
+
+    text: str
+    start: int
+    end: int
+    document: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "document": self.document,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An unordered candidate pair of claim ids (``a < b``)."""
+
+    a: int
+    b: int
+
+
+@dataclass(frozen=True, eq=False)
+class PairScores:
+    """The central artefact: NLI probabilities of every scored pair in both directions.
+
+    Row ``k`` is the pair ``(pairs[k, 0], pairs[k, 1])``; ``forward[k]`` are the probabilities with
+    claim a as premise and claim b as hypothesis, ``backward[k]`` the other way round, columns in
+    :data:`NLI_LABELS` order. Only scored pairs are kept, so memory grows with the pairs, not with n².
+    """
+
+    claims: tuple[Claim, ...]
+    pairs: np.ndarray  # (m, 2) int64 claim ids
+    forward: np.ndarray  # (m, 3) float32
+    backward: np.ndarray  # (m, 3) float32
+    relatedness: np.ndarray  # (m,) float32 in [0, 1]
+
+    def __post_init__(self) -> None:
+        m = len(self.pairs)
+        for name in ("forward", "backward"):
+            arr = getattr(self, name)
+            if arr.shape != (m, 3):
+                raise ValueError(f"{name} must have shape ({m}, 3), got {arr.shape}")
+        if self.relatedness.shape != (m,):
+            raise ValueError(f"relatedness must have shape ({m},), got {self.relatedness.shape}")
+
+    @classmethod
+    def empty(cls, claims: tuple[Claim, ...] = ()) -> PairScores:
+        z = np.zeros((0, 3), dtype=np.float32)
+        return cls(claims, np.zeros((0, 2), dtype=np.int64), z, z.copy(), np.zeros(0, dtype=np.float32))
+
+    def matrix(self, label: str = "contradiction") -> np.ndarray:
+        """Dense (n, n) matrix of P(label | premise=row claim, hypothesis=column claim); NaN where unscored."""
+        col = NLI_LABELS.index(label)
+        index = {c.id: i for i, c in enumerate(self.claims)}
+        out = np.full((len(self.claims), len(self.claims)), np.nan, dtype=np.float32)
+        for k, (a, b) in enumerate(self.pairs.tolist()):
+            out[index[a], index[b]] = self.forward[k, col]
+            out[index[b], index[a]] = self.backward[k, col]
+        return out
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A reported pair. ``score`` is what the threshold is compared with."""
+
+    claim_a: Claim
+    claim_b: Claim
+    score: float
+    p_contradiction: float
+    relatedness: float
+    direction: str  # "a->b" or "b->a": which premise/hypothesis order gave p_contradiction
+    probabilities: dict[str, float] = field(default_factory=dict)  # of that direction
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 6),
+            "p_contradiction": round(self.p_contradiction, 6),
+            "relatedness": round(self.relatedness, 6),
+            "direction": self.direction,
+            "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()},
+            "claim_a": self.claim_a.to_dict(),
+            "claim_b": self.claim_b.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """What :func:`contradict.detect` returns."""
+
+    model: str
+    threshold: float
+    claims: tuple[Claim, ...]
+    contradictions: tuple[Contradiction, ...]
+    skipped: tuple[Skipped, ...] = ()
+    scores: PairScores | None = field(default=None, compare=False, repr=False)
+    documents: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "threshold": self.threshold,
+            "documents": list(self.documents),
+            "pairs_scored": 0 if self.scores is None else len(self.scores.pairs),
+            "claims": [c.to_dict() for c in self.claims],
+            "contradictions": [c.to_dict() for c in self.contradictions],
+            "skipped": [s.to_dict() for s in self.skipped],
+        }

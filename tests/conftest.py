@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from contradict import api
+from contradict.types import NLI_LABELS
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+EXAMPLE = REPO / "examples" / "russia-syria-airstrikes.txt"
+
+_NEGATION = re.compile(r"\b(no|not|never|none|n't)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z]+")
+
+
+class FakeScorer:
+    """A rule-based stand-in for the NLI model: a negation present on one side only is a contradiction."""
+
+    model_name = "fake-nli"
+
+    def __init__(self, settings: dict | None = None) -> None:
+        self.settings = settings or {"threshold": 0.5}
+        self.calls: list[list[tuple[str, str]]] = []
+
+    def warm_up(self) -> None:
+        pass
+
+    def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size=None, progress=None) -> np.ndarray:
+        self.calls.append(list(pairs))
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        for i, (p, h) in enumerate(pairs):
+            if bool(_NEGATION.search(p)) != bool(_NEGATION.search(h)):
+                out[i] = (0.05, 0.05, 0.9)
+            elif p == h:
+                out[i] = (0.9, 0.05, 0.05)
+            else:
+                out[i] = (0.2, 0.7, 0.1)
+        if progress is not None:
+            progress(len(pairs), len(pairs))
+        return out
+
+
+class FakeEmbedder:
+    """Hashed bag-of-words vectors: texts sharing words are related."""
+
+    def warm_up(self) -> None:
+        pass
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in _WORD.findall(t.lower()):
+                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % 64] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+@pytest.fixture
+def fake_scorer() -> FakeScorer:
+    return FakeScorer()
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakeScorer:
+    """Make detect() (and so the CLI) use the fake scorer and embedder unless given others."""
+    scorer = FakeScorer()
+    monkeypatch.setattr(api, "get_scorer", lambda model=None: scorer)
+    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    return scorer
+
+
+_WORDS = "the a cat dog sat on mat is not no there were sky blue red it rains today sun"
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(_WORDS.split()))]
+
+
+def build_tiny_model(path: Path, id2label: dict[int, str] | None = None, weights: str = "safetensors") -> Path:
+    """A randomly initialised 2-layer BERT classifier with its own tiny WordPiece tokenizer."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    torch.manual_seed(0)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast(vocab_file=str(path / "vocab.txt"), model_max_length=64)
+    labels = id2label or {0: "CONTRADICTION", 1: "Entailment", 2: "neutral"}
+    config = BertConfig(
+        vocab_size=len(VOCAB),
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=len(labels),
+        id2label=labels,
+        label2id={v: k for k, v in labels.items()},
+    )
+    model = BertForSequenceClassification(config).eval()
+    if weights == "safetensors":
+        model.save_pretrained(path, safe_serialization=True)
+    elif weights == "bin":  # a pickle checkpoint, as older transformers wrote them
+        config.save_pretrained(path)
+        torch.save(model.state_dict(), path / "pytorch_model.bin")
+    else:
+        config.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+__all__ = ["NLI_LABELS"]

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from contradict import api
+from contradict.cli import app
+
+from .conftest import EXAMPLE, FakeEmbedder, build_tiny_model
+
+runner = CliRunner()
+CONTRA = "The sky is blue over the city today.\nThe sky is not blue over the city today.\n"
+CALM = "The cat sat on the mat today.\nThe dog sat on the mat today.\n"
+
+
+def test_json_output_is_only_json_and_exit_1_when_found(tmp_path: Path, fake_pipeline) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["contradictions"][0]["claim_a"]["document"] == str(draft)
+    assert data["threshold"] == 0.5
+
+
+def test_exit_0_when_nothing_is_found(tmp_path: Path, fake_pipeline) -> None:
+    draft = tmp_path / "calm.txt"
+    draft.write_text(CALM, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert "0 contradiction(s)" in result.stdout
+
+
+def test_several_paths_make_one_report_and_stdin_is_dash(tmp_path: Path, fake_pipeline) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("The sky is blue over the city today.\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["check", str(a), "-", "--format", "json"], input="The sky is not blue over the city today.\n"
+    )
+    assert result.exit_code == 1, result.output
+    c = json.loads(result.stdout)["contradictions"][0]
+    assert {c["claim_a"]["document"], c["claim_b"]["document"]} == {str(a), "-"}
+
+
+def test_text_output_shows_both_sentences_and_score(tmp_path: Path, fake_pipeline) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--top", "1"])
+    assert result.exit_code == 1
+    assert "The sky is not blue" in result.stdout and "score" in result.stdout
+
+
+def test_verbose_lists_skipped_sentences(fake_pipeline) -> None:
+    result = runner.invoke(app, ["check", str(EXAMPLE), "--verbose", "--threshold", "0.99"])
+    assert "contact_line" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"  \n\t\n", "only whitespace"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("Café au lait.".encode("latin-1"), "not valid utf-8"),
+    ],
+)
+def test_bad_input_files_exit_2_with_one_line(tmp_path: Path, fake_pipeline, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_encoding_option_decodes_other_encodings(tmp_path: Path, fake_pipeline) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Le café est très chaud ce matin.\n".encode("latin-1"))
+    result = runner.invoke(app, ["check", str(path), "--encoding", "latin-1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claims"][0]["text"] == "Le café est très chaud ce matin."
+
+
+def test_missing_file_and_directory_exit_2(tmp_path: Path, fake_pipeline) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("bin", "safetensors only"), ("none", "no model weights"), ("labels", "cannot map"), ("missing", "not found")],
+)
+def test_bad_models_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, message: str) -> None:
+    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    if kind == "labels":
+        model = build_tiny_model(tmp_path / "m", {0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"})
+    elif kind == "missing":
+        model = tmp_path / "does-not-exist"
+    else:
+        model = build_tiny_model(tmp_path / "m", weights=kind)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--model", str(model)])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_tiny_real_model_runs_end_to_end(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA + CALM, encoding="utf-8")
+    result = runner.invoke(
+        app, ["check", str(draft), "--model", str(tiny_model), "--threshold", "0", "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert len(data["claims"]) == 4 and len(data["contradictions"]) == 6
+
+
+def test_internal_errors_exit_3_without_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(api, "detect", boom)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft)])
+    assert result.exit_code == 3
+    assert "kaboom" in result.stderr and "Traceback" not in result.output
+
+
+def test_keyboard_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "detect", interrupted)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    assert runner.invoke(app, ["check", str(draft)]).exit_code == 130

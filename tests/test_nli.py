@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from contradict.errors import ModelError
+from contradict.nli import NLIScorer, label_order, resolve_model
+
+from .conftest import build_tiny_model
+
+
+@pytest.mark.parametrize(
+    ("id2label", "expected"),
+    [
+        ({0: "entailment", 1: "neutral", 2: "contradiction"}, [0, 1, 2]),
+        ({0: "CONTRADICTION", 1: "ENTAILMENT", 2: "NEUTRAL"}, [1, 2, 0]),
+        ({"0": "contradiction", "1": "entailment", "2": "neutral"}, [1, 2, 0]),
+        ({0: "Refutes", 1: "Not Enough Info", 2: "Supports"}, [2, 1, 0]),
+    ],
+)
+def test_label_order_reads_id2label(id2label: dict, expected: list[int]) -> None:
+    assert label_order(id2label) == expected
+
+
+@pytest.mark.parametrize(
+    "id2label", [{0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}, {0: "entailment", 1: "not_entailment"}]
+)
+def test_unmappable_labels_are_refused(id2label: dict) -> None:
+    with pytest.raises(ModelError, match="cannot map"):
+        label_order(id2label)
+
+
+def test_empty_input_gives_empty_array(tiny_model: Path) -> None:
+    scorer = NLIScorer(tiny_model)
+    out = scorer.predict([])
+    assert out.shape == (0, 3)
+    assert scorer._loaded is None  # nothing loaded for nothing to do
+
+
+def test_rows_are_probabilities_in_input_order(tiny_model: Path) -> None:
+    pairs = [
+        ("the cat sat on the mat", "the dog sat"),
+        ("it rains", "the sky is blue today and the sun is red and there were no cats on the mat"),
+        ("a dog", "a cat"),
+        ("the sky is blue", "the sky is not blue"),
+        ("sun", "the sun is red today"),
+    ]
+    scorer = NLIScorer(tiny_model, batch_size=2)
+    batched = scorer.predict(pairs)
+    assert batched.shape == (5, 3)
+    np.testing.assert_allclose(batched.sum(axis=1), 1.0, rtol=1e-5)
+    one_by_one = np.vstack([scorer.predict([p]) for p in pairs])
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
+
+
+def test_columns_follow_canonical_order_whatever_the_model_order(tmp_path: Path) -> None:
+    a = build_tiny_model(tmp_path / "a", {0: "entailment", 1: "neutral", 2: "contradiction"})
+    b = build_tiny_model(tmp_path / "b", {0: "contradiction", 1: "entailment", 2: "neutral"})
+    pairs = [("the cat sat", "the dog sat"), ("it rains", "the sun")]
+    pa, pb = NLIScorer(a).predict(pairs), NLIScorer(b).predict(pairs)
+    # Same weights, different label names: raw logits (r0, r1, r2) read as (ent, neu, con) by model a and
+    # as (con, ent, neu) by model b, so b's canonical row is (r1, r2, r0).
+    assert not np.allclose(pa, pb)
+    np.testing.assert_allclose(pa[:, [1, 2, 0]], pb, atol=1e-6)
+
+
+def test_progress_reports_every_pair(tiny_model: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    NLIScorer(tiny_model, batch_size=2).predict([("a cat", "a dog")] * 5, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (5, 5)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_pickle_only_checkpoint_is_refused(tmp_path: Path) -> None:
+    path = build_tiny_model(tmp_path / "bin", weights="bin")
+    assert (path / "pytorch_model.bin").exists()
+    with pytest.raises(ModelError, match="safetensors only"):
+        NLIScorer(path).warm_up()
+
+
+def test_missing_weights_are_reported(tmp_path: Path) -> None:
+    path = build_tiny_model(tmp_path / "none", weights="none")
+    with pytest.raises(ModelError, match="no model weights"):
+        NLIScorer(path).warm_up()
+
+
+def test_corrupt_safetensors_are_reported(tmp_path: Path, tiny_model: Path) -> None:
+    path = tmp_path / "corrupt"
+    shutil.copytree(tiny_model, path)
+    (path / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelError, match="cannot load model"):
+        NLIScorer(path).warm_up()
+
+
+def test_unmappable_model_is_refused_on_load(tmp_path: Path) -> None:
+    path = build_tiny_model(tmp_path / "lab", {0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"})
+    with pytest.raises(ModelError, match="cannot map"):
+        NLIScorer(path).warm_up()
+
+
+def test_missing_directory_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        resolve_model(tmp_path / "nope")
+
+
+def test_hub_ids_pass_through() -> None:
+    assert resolve_model("cross-encoder/nli-deberta-v3-xsmall") == "cross-encoder/nli-deberta-v3-xsmall"
+
+
+def test_bf16_and_int8_stay_close_to_fp32(tiny_model: Path) -> None:
+    pairs = [("the cat sat on the mat", "the dog sat"), ("it rains", "the sun is red")]
+    ref = NLIScorer(tiny_model).predict(pairs)
+    for precision in ("bf16", "int8"):
+        out = NLIScorer(tiny_model, precision=precision).predict(pairs)
+        np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-4)
+        assert np.abs(out - ref).max() < 0.05
