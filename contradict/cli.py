@@ -197,5 +197,88 @@ def train(
     raise typer.Exit(_run(body))
 
 
+@app.command("eval")
+def eval_command(
+    tasks: Annotated[
+        list[str],
+        typer.Argument(help="Task names ('all' for every shipped task), task YAML files, or JSONL/CSV data files."),
+    ],
+    model: ModelOption = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Use this threshold instead of choosing one on dev data.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.text,
+    out_dir: Annotated[Path | None, typer.Option(help="Write results.json, results.md and PNG plots here.")] = None,
+    data_root: Annotated[
+        Path | None, typer.Option(help="Root of task data paths (default: $CONTRADICT_DATA or ../shared/data).")
+    ] = None,
+    save_thresholds: Annotated[
+        bool, typer.Option(help="Store the dev-chosen thresholds with the model (contradict.json).")
+    ] = False,
+) -> None:
+    """Evaluate a model on labelled pair or document datasets (exit 0 when it ran, whatever the scores)."""
+    import json
+
+    from contradict.api import get_scorer
+    from contradict.evaluation.report import results_json, results_markdown, results_table
+    from contradict.evaluation.runner import Evaluator
+    from contradict.evaluation.tasks import available_tasks, default_data_root
+    from contradict.nli import resolve_model
+
+    def body() -> int:
+        names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
+        scorer = get_scorer(None if model is None else resolve_model(model))
+        root = data_root or default_data_root()
+        results = []
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr,
+            transient=True,
+            disable=not stderr.is_terminal,
+        ) as progress:
+
+            def factory(name: str) -> Callable[[int, int], None]:
+                task_id = progress.add_task(name, total=None)
+                return lambda done, total: progress.update(task_id, completed=done, total=total)
+
+            evaluator = Evaluator(scorer, data_root=root, limit=limit, threshold=threshold, progress=factory)
+            for name in names:
+                results.append(evaluator.run(name))
+        title = f"contradict eval: {scorer.model_name}" + (f" (first {limit} rows)" if limit else "")
+        if output_format is OutputFormat.json:
+            typer.echo(json.dumps(results_json(results), indent=2))
+        else:
+            out = Console()
+            if not out.is_terminal:
+                out = Console(width=200)
+            out.print(results_table(results, title))
+        if out_dir is not None:
+            from contradict.evaluation.plots import write_plots
+
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "results.json").write_text(json.dumps(results_json(results), indent=2) + "\n", encoding="utf-8")
+            (out_dir / "results.md").write_text(results_markdown(results, title), encoding="utf-8")
+            for r in results:
+                write_plots(r, out_dir)
+        if save_thresholds:
+            from contradict.nli import save_model_settings
+
+            update: dict[str, float] = {}
+            for r in results:
+                if r.level == "document" and r.threshold_from == "dev half":
+                    update["threshold"] = r.metrics["threshold"]
+                if r.level == "pair" and r.threshold_from.startswith("dev:"):
+                    update["pair_threshold"] = r.metrics["threshold"]
+            path = save_model_settings(scorer.model_name, update)
+            stderr.print(f"saved {update} to {path}")
+        return EXIT_OK
+
+    raise typer.Exit(_run(body))
+
+
 def run() -> None:
     app()

@@ -131,6 +131,17 @@ def model_settings(model: str) -> dict[str, Any]:
     return data
 
 
+def save_model_settings(model: str, update: dict[str, Any]) -> Path:
+    """Merge ``update`` into the model's contradict.json (a local model directory only)."""
+    directory = Path(model)
+    if not directory.is_dir():
+        raise ModelError(f"can only store settings with a local model directory, not {model}")
+    settings = {**model_settings(model), **update}
+    path = directory / MODEL_SETTINGS_FILE
+    path.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
 @dataclass(frozen=True)
 class _Loaded:
     model: Any

@@ -1,0 +1,96 @@
+"""Rendering eval results: a Rich table, a Markdown table, a JSON object."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from contradict.evaluation.runner import TaskResult
+
+COLUMNS = (
+    "n",
+    "accuracy",
+    "macro_f1",
+    "contradiction_precision",
+    "contradiction_recall",
+    "contradiction_f1",
+    "roc_auc",
+    "average_precision",
+    "accuracy_2way",
+    "balanced_accuracy",
+    "evidence_hit@1",
+    "evidence_hit@3",
+    "threshold",
+)
+SHORT = {
+    "accuracy": "acc",
+    "macro_f1": "macro-F1",
+    "contradiction_precision": "C-prec",
+    "contradiction_recall": "C-rec",
+    "contradiction_f1": "C-F1",
+    "roc_auc": "ROC-AUC",
+    "average_precision": "AP",
+    "accuracy_2way": "acc-2way",
+    "balanced_accuracy": "bal-acc",
+    "evidence_hit@1": "hit@1",
+    "evidence_hit@3": "hit@3",
+    "threshold": "thr",
+}
+
+
+def results_json(results: Sequence[TaskResult]) -> dict[str, Any]:
+    return {r.task: r.to_dict() for r in results}
+
+
+def _columns(results: Sequence[TaskResult]) -> list[str]:
+    present = {k for r in results for k in r.metrics}
+    return [c for c in COLUMNS if c in present] or ["n"]
+
+
+def _cells(result: TaskResult, columns: Sequence[str]) -> list[str]:
+    cells = []
+    for col in columns:
+        v = result.metrics.get(col)
+        cells.append("" if v is None else str(int(v)) if col == "n" else f"{v:.3f}")
+    return cells
+
+
+def _name(result: TaskResult) -> str:
+    return f"{result.task} (dev)" if result.on_dev else result.task
+
+
+def results_table(results: Sequence[TaskResult], title: str) -> Table:
+    columns = _columns(results)
+    table = Table(title=title)
+    table.add_column("task")
+    for col in columns:
+        table.add_column(SHORT.get(col, col), justify="right")
+    table.add_column("threshold from")
+    for r in results:
+        if r.skipped is not None:
+            table.add_row(r.task, *[""] * len(columns), f"skipped: {r.skipped}")
+        else:
+            table.add_row(_name(r), *_cells(r, columns), r.threshold_from)
+    return table
+
+
+def results_markdown(results: Sequence[TaskResult], title: str) -> str:
+    columns = _columns(results)
+    lines = [f"# {title}", "", "| task | " + " | ".join(SHORT.get(c, c) for c in columns) + " | threshold from |"]
+    lines.append("|---" * (len(columns) + 2) + "|")
+    for r in results:
+        if r.skipped is not None:
+            lines.append(f"| {r.task} |" + " |" * len(columns) + f" skipped: {r.skipped} |")
+        else:
+            lines.append(f"| {_name(r)} | " + " | ".join(_cells(r, columns)) + f" | {r.threshold_from} |")
+    lines += [
+        "",
+        "Pair level: accuracy and macro-F1 of the argmax label; contradiction precision/recall/F1 of",
+        "P(contradiction) >= threshold; ROC-AUC and average precision of P(contradiction).",
+        "Document level: score = the top pair's score; balanced accuracy at the threshold; hit@k = the",
+        "evidence sentence is one side of one of the k top pairs.",
+        "`(dev)` marks figures computed on the data their threshold was chosen on.",
+    ]
+    return "\n".join(lines) + "\n"

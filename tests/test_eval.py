@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from contradict.cli import app
+from contradict.errors import DataError
+from contradict.evaluation import runner as runner_module
+from contradict.evaluation.metrics import choose_threshold, document_metrics, pair_metrics
+from contradict.evaluation.runner import Evaluator, evidence_rank
+from contradict.evaluation.tasks import (
+    Task,
+    available_tasks,
+    is_dev_row,
+    load_rows,
+    load_task_file,
+    resolve_task,
+    task_from_data_file,
+)
+
+from .conftest import REPO, FakeScorer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAIRS = FIXTURES / "snli_dev_sample.jsonl"
+DOCS = FIXTURES / "contradoc_sample.jsonl"
+cli = CliRunner()
+
+
+def test_every_shipped_task_file_loads() -> None:
+    tasks = available_tasks()
+    assert {"mnli_dev_matched", "snli_dev", "anli_r1_dev_NC", "sick_test_NC", "contradoc_dev"} <= tasks.keys()
+    assert len(list((REPO / "eval" / "tasks").glob("*.yaml"))) == len(tasks)
+    for name, path in tasks.items():
+        task = load_task_file(path)
+        assert task.name == name
+        assert task.dev
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("unknown_metric.yaml", "unknown metric.*Available: accuracy"),
+        ("unknown_key.yaml", "unknown key.*data_file"),
+    ],
+)
+def test_bad_task_files_name_the_problem(path: str, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        resolve_task(str(FIXTURES / "bad" / path))
+
+
+def test_unknown_task_lists_what_exists() -> None:
+    with pytest.raises(DataError, match=r"Available: .*snli_dev"):
+        resolve_task("no_such_task")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("missing_column.jsonl", "needs columns premise, hypothesis, label"),
+        ("empty.jsonl", "no rows"),
+    ],
+)
+def test_malformed_plain_files_are_refused(path: str, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        task_from_data_file(FIXTURES / "bad" / path)
+
+
+def test_unknown_label_is_named() -> None:
+    task = task_from_data_file(FIXTURES / "bad" / "unknown_label.jsonl")
+    with pytest.raises(DataError, match="unknown label 'maybe'"):
+        load_rows(task, None)
+
+
+def test_missing_column_in_a_task_is_named(tmp_path: Path) -> None:
+    task = Task(
+        "t", "pair", data_files=(str(PAIRS),), columns={"premise": "sentence1"}, label_map={"neutral": "neutral"}
+    )
+    with pytest.raises(DataError, match="column 'sentence1' \\(for premise\\)"):
+        load_rows(task, None)
+
+
+def test_plain_files_become_tasks_named_by_stem() -> None:
+    assert task_from_data_file(PAIRS).level == "pair"
+    doc_task = task_from_data_file(DOCS)
+    assert (doc_task.name, doc_task.level) == ("contradoc_sample", "document")
+
+
+def test_limit_takes_the_first_rows() -> None:
+    rows = load_rows(task_from_data_file(PAIRS), None, limit=5)
+    first = [json.loads(line) for line in PAIRS.read_text().splitlines()[:5]]
+    assert [r["premise"] for r in rows] == [r["premise"] for r in first]
+
+
+def test_pair_metrics_on_hand_built_arrays() -> None:
+    labels = ["entailment", "neutral", "contradiction", "contradiction"]
+    probs = np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.2, 0.7], [0.5, 0.1, 0.4]], dtype=np.float32)
+    m = pair_metrics(labels, probs, threshold=0.5)
+    assert m["accuracy"] == pytest.approx(0.75)
+    assert m["contradiction_precision"] == pytest.approx(1.0)
+    assert m["contradiction_recall"] == pytest.approx(0.5)
+    assert m["roc_auc"] == pytest.approx(1.0)
+    two_way = pair_metrics(["entailment", "not_entailment"], probs[:2], threshold=0.5)
+    assert two_way == {"n": 2.0, "threshold": 0.5, "accuracy_2way": 1.0}
+
+
+def test_document_metrics_and_evidence_rank() -> None:
+    m = document_metrics(
+        ["contradictory", "contradictory", "non_contradictory"], np.array([0.9, 0.4, 0.2]), 0.5, [1, 3, None]
+    )
+    assert m["roc_auc"] == pytest.approx(1.0)
+    assert m["balanced_accuracy"] == pytest.approx(0.75)
+    assert (m["evidence_hit@1"], m["evidence_hit@3"]) == (0.5, 1.0)
+    pairs = [("a b", "c d"), ("The  evidence\nsentence here.", "x")]
+    assert evidence_rank("the evidence sentence here.", pairs) == 2
+    assert evidence_rank("not there", pairs) is None
+
+
+def test_choose_threshold_maximises_the_objective() -> None:
+    y = np.array([0, 0, 1, 1, 1], dtype=bool)
+    s = np.array([0.1, 0.3, 0.35, 0.8, 0.9])
+    assert choose_threshold(y, s, "f1") == pytest.approx(0.35)
+    assert choose_threshold(np.zeros(3, dtype=bool), s[:3]) == 0.5
+
+
+class HashScorer(FakeScorer):
+    """Distinct, reproducible P(contradiction) per pair, to trace which rows reach threshold selection."""
+
+    def predict(self, pairs, *, batch_size=None, progress=None):
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        for i, (p, h) in enumerate(pairs):
+            c = (abs(hash((p, h))) % 997) / 1000.0
+            out[i] = ((1 - c) / 2, (1 - c) / 2, c)
+        return out
+
+
+def test_threshold_selection_never_sees_the_reported_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[np.ndarray] = []
+    real = runner_module.choose_threshold
+
+    def spy(positive, scores, objective="f1"):
+        seen.append(np.asarray(scores).copy())
+        return real(positive, scores, objective)
+
+    monkeypatch.setattr(runner_module, "choose_threshold", spy)
+    scorer = HashScorer()
+    task = Task(
+        "half",
+        "pair",
+        data_files=(str(PAIRS),),
+        label_map={x: x for x in ("entailment", "neutral", "contradiction")},
+        dev="half",
+    )
+    result = Evaluator(scorer, data_root=None).run(task)
+    rows = load_rows(task, None)
+    dev_ids = {r["id"] for r in rows if is_dev_row(r["id"])}
+    assert 0 < len(dev_ids) < len(rows)
+    assert result.metrics["n"] == len(rows) - len(dev_ids)
+    (chosen_on,) = seen
+    assert len(chosen_on) == len(dev_ids)
+    assert set(np.round(chosen_on, 6)).isdisjoint(set(np.round(result.scores, 6)))
+
+
+def test_document_task_chooses_on_one_half_and_reports_the_other(fake_pipeline) -> None:
+    task = Task(
+        "docs",
+        "document",
+        data_files=(str(DOCS),),
+        columns={"id": "id"},
+        label_map={"contradictory": "contradictory", "non_contradictory": "non_contradictory"},
+        dev="half",
+    )
+    result = Evaluator(fake_pipeline, data_root=None).run(task)
+    rows = load_rows(task, None)
+    assert result.metrics["n"] == sum(not is_dev_row(r["id"]) for r in rows)
+    assert result.threshold_from == "dev half"
+    assert {"roc_auc", "evidence_hit@3"} & result.metrics.keys()
+
+
+def test_missing_data_is_skipped_not_a_crash(tmp_path: Path, fake_pipeline) -> None:
+    result = Evaluator(fake_pipeline, data_root=tmp_path).run("snli_dev")
+    assert result.skipped is not None and "data not found" in result.skipped
+
+
+def test_cli_eval_json_and_out_dir(tmp_path: Path, fake_pipeline) -> None:
+    out = tmp_path / "out"
+    result = cli.invoke(
+        app,
+        [
+            "eval",
+            str(PAIRS),
+            str(DOCS),
+            "snli_dev",
+            "--format",
+            "json",
+            "--out-dir",
+            str(out),
+            "--data-root",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["snli_dev"] == {"skipped": data["snli_dev"]["skipped"]}
+    pair = data["snli_dev_sample"]
+    assert {"n", "accuracy", "macro_f1", "contradiction_f1", "roc_auc", "threshold"} <= pair.keys()
+    assert {"n", "roc_auc", "balanced_accuracy", "evidence_hit@1", "evidence_hit@3", "threshold"} <= data[
+        "contradoc_sample"
+    ].keys()
+    assert (out / "results.json").is_file() and (out / "results.md").is_file()
+    assert (out / "snli_dev_sample_pr.png").stat().st_size > 1000
+    assert (out / "contradoc_sample_confusion.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing_column.jsonl", "needs columns"),
+        ("unknown_label.jsonl", "unknown label 'maybe'"),
+        ("empty.jsonl", "no rows"),
+    ],
+)
+def test_cli_eval_malformed_data_exits_2(fake_pipeline, name: str, message: str) -> None:
+    result = cli.invoke(app, ["eval", str(FIXTURES / "bad" / name)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_save_thresholds_stores_them_with_the_model(tmp_path: Path, tiny_model: Path, monkeypatch) -> None:
+    from contradict import api
+
+    from .conftest import FakeEmbedder
+
+    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    model = tmp_path / "m"
+    shutil.copytree(tiny_model, model)
+    task = tmp_path / "docs.yaml"
+    task.write_text(
+        f"name: docs\nlevel: document\ndata_files: {DOCS}\ncolumns: {{id: id}}\n"
+        "label_map: {contradictory: contradictory, non_contradictory: non_contradictory}\ndev: half\n"
+    )
+    result = cli.invoke(app, ["eval", str(task), "--model", str(model), "--save-thresholds"])
+    assert result.exit_code == 0, result.output
+    stored = json.loads((model / "contradict.json").read_text())
+    assert 0.0 <= stored["threshold"] <= 1.0
