@@ -106,4 +106,5 @@ def detect(
         skipped=segmentation.skipped,
         scores=scores,
         documents=tuple(d.id for d in docs),
+        relatedness_full=relatedness_full,
     )

@@ -46,8 +46,15 @@ _RELATED = re.compile(r"^(related (stories|articles|links|coverage)|read more|se
 _BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|$)", re.IGNORECASE)
 
 
-def non_claim_reason(sentence: str, min_words: int = 4) -> str | None:
-    """Why a sentence is not a checkable claim, or None when it is one."""
+_FINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
+
+
+def non_claim_reason(sentence: str, min_words: int = 4, *, whole_line: bool = False) -> str | None:
+    """Why a sentence is not a checkable claim, or None when it is one.
+
+    ``whole_line``: the sentence is a line of its own; without final punctuation it is then a headline
+    or subheading, which summarises rather than asserts.
+    """
     words = sentence.split()
     if not any(ch.isalpha() for ch in sentence):
         return "no_words"
@@ -61,6 +68,8 @@ def non_claim_reason(sentence: str, min_words: int = 4) -> str | None:
         return "question"
     if len(words) < min_words:
         return "too_short"
+    if whole_line and not sentence.endswith(_FINAL) and len(words) <= 20:
+        return "headline"
     return None
 
 
@@ -77,7 +86,10 @@ class Segmenter:
         skipped: list[Skipped] = []
         for doc in documents:
             for start, end, sentence in split_sentences(doc.text):
-                reason = non_claim_reason(sentence, self.min_words)
+                line_start = doc.text.rfind("\n", 0, start) + 1
+                line_end = doc.text.find("\n", end)
+                line = doc.text[line_start : len(doc.text) if line_end < 0 else line_end]
+                reason = non_claim_reason(sentence, self.min_words, whole_line=line.strip() == sentence)
                 if reason is None:
                     claims.append(Claim(len(claims), sentence, start, end, doc.id))
                 else:

@@ -143,6 +143,7 @@ class Report:
     skipped: tuple[Skipped, ...] = ()
     scores: PairScores | None = field(default=None, compare=False, repr=False)
     documents: tuple[str, ...] = ()
+    relatedness_full: float = 0.5  # the relatedness weighting the scores were ranked with
 
     def to_dict(self) -> dict[str, Any]:
         return {

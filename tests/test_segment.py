@@ -49,6 +49,13 @@ def test_non_claims_have_a_reason(sentence: str, reason: str | None) -> None:
     assert non_claim_reason(sentence) == reason
 
 
+def test_a_headline_line_is_skipped_as_such() -> None:
+    text = "Not since World War II have U.S., Russia bombed same country\n\nCarter spoke to reporters on Wednesday."
+    result = Segmenter().run([Document("d", text)])
+    assert [s.reason for s in result.skipped] == ["headline"]
+    assert [c.text for c in result.claims] == ["Carter spoke to reporters on Wednesday."]
+
+
 def test_segmenter_keeps_every_sentence_as_claim_or_skipped() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     result = Segmenter().run([Document("story.txt", text)])

@@ -1,0 +1,62 @@
+"""Time `contradict check` on the example story: warm through the API, and a cold CLI process.
+
+Usage: python bench/example_story.py [--model DIR] [--repeat N]
+Prints claims, pairs scored, seconds and pairs/s, and the rank of the best expected 'must' pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import contradict
+from contradict.examples import load_expected, rank_of_expected
+
+REPO = Path(__file__).resolve().parent.parent
+STORY = REPO / "examples" / "russia-syria-airstrikes.txt"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    doc = contradict.Document(STORY.name, STORY.read_text(encoding="utf-8"))
+
+    start = time.perf_counter()
+    report = contradict.detect(doc, model=args.model)
+    first = time.perf_counter() - start
+    warm = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        report = contradict.detect(doc, model=args.model)
+        warm.append(time.perf_counter() - start)
+    pairs = len(report.scores.pairs) if report.scores is not None else 0
+    best = min(warm)
+    expected = load_expected(STORY.with_name("russia-syria-airstrikes.expected.json"))
+    print(f"model: {report.model}")
+    print(
+        f"claims: {len(report.claims)}  skipped: {len(report.skipped)}  pairs: {pairs}  directed NLI calls: {2 * pairs}"
+    )
+    print(f"API first call (loads models): {first:.2f} s")
+    print(f"API warm: best {best:.2f} s of {args.repeat}, {2 * pairs / best:.0f} directed pairs/s")
+    print(f"contradictions at threshold {report.threshold:.2f}: {len(report.contradictions)}")
+    print(f"rank of best 'must' pair: {rank_of_expected(report, expected['must'])}")
+
+    cmd = [sys.executable, "-m", "contradict", "check", str(STORY), "--format", "json"]
+    if args.model:
+        cmd += ["--model", args.model]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    cold = time.perf_counter() - start
+    print(f"cold CLI process: {cold:.2f} s (exit {proc.returncode})")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of the CLI process: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Tests that load the real shipped model (marked `model`)."""
+
+from __future__ import annotations
+
+import pytest
+
+import contradict
+from contradict.examples import load_expected, rank_of_expected
+from contradict.nli import NLIScorer, default_model_dirs
+
+from .conftest import EXAMPLE
+
+pytestmark = pytest.mark.model
+
+if not any((d / "config.json").is_file() for d in default_model_dirs()):
+    pytest.skip("the shipped model is not in models/", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def report() -> contradict.Report:
+    return contradict.detect(contradict.Document(EXAMPLE.name, EXAMPLE.read_text(encoding="utf-8")), threshold=0.0)
+
+
+def test_shipped_model_maps_its_labels_and_gives_probabilities() -> None:
+    probs = NLIScorer().predict(
+        [
+            ("A man is playing a guitar on stage.", "Nobody is playing an instrument."),
+            ("A dog runs.", "An animal runs."),
+        ]
+    )
+    assert probs.shape == (2, 3)
+    assert probs[0].argmax() == 2  # contradiction
+    assert probs[1].argmax() == 0  # entailment
+
+
+def test_example_story_ranks_a_must_pair_first(report: contradict.Report) -> None:
+    expected = load_expected(EXAMPLE.with_name("russia-syria-airstrikes.expected.json"))
+    assert rank_of_expected(report, expected["must"]) == 1
