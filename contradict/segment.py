@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from contradict.attribution import PRONOUNS, Attribution, attribute, closes_quote, opens_quote
 from contradict.types import Claim, Document, Skipped
 
 _LINE = re.compile(r"[^\n]+")
@@ -74,24 +75,68 @@ def non_claim_reason(sentence: str, min_words: int = 4, *, whole_line: bool = Fa
 
 
 class Segmenter:
-    """Documents → claims (sentences with exact spans) and the skipped non-claims, each with a reason."""
+    """Documents → claims (sentences with exact spans) and the skipped non-claims, each with a reason.
 
-    def __init__(self, min_words: int = 4) -> None:
+    With ``attribution`` (the default) reported speech is split into speaker and claim: the claim's
+    text and span cover the claim's words only, and quotations spanning several sentences keep their
+    speaker.
+    """
+
+    def __init__(self, min_words: int = 4, *, attribution: bool = True) -> None:
         if min_words < 1:
             raise ValueError(f"min_words must be >= 1, got {min_words}")
         self.min_words = min_words
+        self.attribution = attribution
 
     def run(self, documents: Sequence[Document]) -> Segmentation:
         claims: list[Claim] = []
         skipped: list[Skipped] = []
         for doc in documents:
+            speakers = _SpeakerTracker()
             for start, end, sentence in split_sentences(doc.text):
                 line_start = doc.text.rfind("\n", 0, start) + 1
                 line_end = doc.text.find("\n", end)
                 line = doc.text[line_start : len(doc.text) if line_end < 0 else line_end]
                 reason = non_claim_reason(sentence, self.min_words, whole_line=line.strip() == sentence)
-                if reason is None:
-                    claims.append(Claim(len(claims), sentence, start, end, doc.id))
-                else:
+                if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
+                    continue
+                if self.attribution:
+                    att = attribute(sentence, self.min_words)
+                    speaker = speakers.update(sentence, att)
+                    a, b = start + att.start, start + att.end
+                    claims.append(Claim(len(claims), doc.text[a:b], a, b, doc.id, speaker))
+                else:
+                    claims.append(Claim(len(claims), sentence, start, end, doc.id))
         return Segmentation(tuple(claims), tuple(skipped))
+
+
+class _SpeakerTracker:
+    """Speakers across the sentences of one document: open quotations, "he said" after a named speaker."""
+
+    def __init__(self) -> None:
+        self.last_named: str | None = None
+        self.in_quote = False
+        self.quote_speaker: str | None = None
+        self.prev_quoted_speaker: str | None = None
+
+    def update(self, sentence: str, att: Attribution) -> str | None:
+        starts_quote = sentence.lstrip().startswith(("“", '"'))
+        was_in_quote = self.in_quote
+        speaker = att.speaker
+        if speaker is None:
+            if self.in_quote:
+                speaker = self.quote_speaker
+            elif starts_quote:
+                speaker = self.prev_quoted_speaker
+        if speaker is not None and speaker.lower() in ("he", "she") and self.last_named:
+            speaker = self.last_named
+        if speaker is not None and speaker.lower() not in PRONOUNS:
+            self.last_named = speaker
+        if opens_quote(sentence):
+            self.in_quote, self.quote_speaker = True, speaker
+        elif closes_quote(sentence):
+            self.in_quote = False
+        quoted = starts_quote or att.quoted or was_in_quote
+        self.prev_quoted_speaker = speaker if quoted else None
+        return speaker

@@ -35,9 +35,17 @@ class Claim:
     start: int
     end: int
     document: str
+    speaker: str | None = None  # who makes the claim (reported speech); None: the narrator
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "start": self.start, "end": self.end, "document": self.document}
+        return {
+            "id": self.id,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "document": self.document,
+            "speaker": self.speaker,
+        }
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from contradict.types import Claim, Report
 def _claim_line(label: str, claim: Claim, multi_doc: bool) -> Text:
     where = f"{claim.document}:{claim.start}-{claim.end}" if multi_doc else f"chars {claim.start}-{claim.end}"
     line = Text(f"{label} ", style="bold")
+    if claim.speaker:
+        line.append(f"{claim.speaker}: ", style="cyan")
     line.append(claim.text)
     line.append(f"  ({where})", style="dim")
     return line

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+
+from contradict.attribution import attribute
+from contradict.segment import Segmenter
+from contradict.types import Document
+
+from .conftest import EXAMPLE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim", "speaker"),
+    [
+        (
+            "Carter said the airstrikes would not create problems for the U.S.-led bombing raids.",
+            "the airstrikes would not create problems for the U.S.-led bombing raids.",
+            "Carter",
+        ),
+        (
+            "Maj. Gen. Igor Koneshenkov, a Russian Defense Ministry spokesman, said his country’s first raids "
+            "in Syria were aimed at Islamic State militants.",
+            "his country’s first raids in Syria were aimed at Islamic State militants.",
+            "Maj. Gen. Igor Koneshenkov",
+        ),
+        (
+            "“Today Russian aircraft carried out precise strikes against eight targets,” he said.",
+            "Today Russian aircraft carried out precise strikes against eight targets",
+            "he",
+        ),
+        (
+            "“Weakness is provocative and dangerous,” railed Rep. Trent Franks, an Arizona Republican.",
+            "Weakness is provocative and dangerous",
+            "Rep. Trent Franks",
+        ),
+        (
+            "Defense Secretary Ash Carter told reporters Wednesday that Russian airstrikes may have hit no militants.",
+            "Russian airstrikes may have hit no militants.",
+            "Defense Secretary Ash Carter",
+        ),
+        ("According to police, the suspect fled in a red car.", "the suspect fled in a red car.", "police"),
+        ("The suspect fled in a red car, according to police.", "The suspect fled in a red car", "police"),
+        (
+            "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
+            "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
+            None,
+        ),
+        (
+            "The government that America says must go has killed many.",
+            "The government that America says must go has killed many.",
+            None,
+        ),
+    ],
+)
+def test_attribution_frames(sentence: str, claim: str, speaker: str | None) -> None:
+    att = attribute(sentence)
+    assert sentence[att.start : att.end] == claim
+    assert att.speaker == speaker
+
+
+def test_example_story_speakers_and_spans() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    claims = Segmenter().run([Document("story", text)]).claims
+    for c in claims:
+        assert text[c.start : c.end] == c.text
+
+    def speaker(prefix: str) -> str | None:
+        (match,) = [c for c in claims if c.text.startswith(prefix)]
+        return match.speaker
+
+    assert speaker("Today Russian aircraft carried out") == "Maj. Gen. Igor Koneshenkov"  # "he said"
+    assert speaker("About 20 sorties were flown.") == "Maj. Gen. Igor Koneshenkov"  # the quotation goes on
+    assert speaker("there were no Islamic State combatants") == "Syrian opposition fighters"
+    assert speaker("I think my problem is that") == "Carter"  # a quotation over several sentences
+
+
+def test_attribution_can_be_switched_off() -> None:
+    text = "Carter said the airstrikes would not create problems."
+    (claim,) = Segmenter(attribution=False).run([Document("d", text)]).claims
+    assert (claim.text, claim.speaker) == (text, None)
