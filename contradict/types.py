@@ -128,8 +128,15 @@ class Contradiction:
     direction: str  # "a->b" or "b->a": which premise/hypothesis order gave p_contradiction
     probabilities: dict[str, float] = field(default_factory=dict)  # of that direction
 
+    @property
+    def kind(self) -> str:
+        """``between_sources`` when the two claims have different speakers (the narrator counts as one),
+        else ``self``: the same voice contradicting itself."""
+        return "self" if self.claim_a.speaker == self.claim_b.speaker else "between_sources"
+
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "score": round(self.score, 6),
             "p_contradiction": round(self.p_contradiction, 6),
             "relatedness": round(self.relatedness, 6),

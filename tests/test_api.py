@@ -40,6 +40,15 @@ def test_detect_finds_the_negated_pair_and_scores_both_directions() -> None:
     assert top.score == pytest.approx(top.p_contradiction * min(1.0, top.relatedness / 0.5), rel=1e-5)
 
 
+def test_kind_says_whether_sources_disagree_or_one_voice_contradicts_itself() -> None:
+    sources = "Police said the road was open all day. Witnesses said the road was not open all day."
+    (c,) = _detect(sources, threshold=0.5).contradictions
+    assert (c.claim_a.speaker, c.claim_b.speaker) == ("Police", "Witnesses")
+    assert c.kind == "between_sources" and c.to_dict()["kind"] == "between_sources"
+    (c,) = _detect(STORY, threshold=0.5, top=1).contradictions
+    assert c.kind == "self"
+
+
 def test_threshold_defaults_to_the_models_setting() -> None:
     report = _detect(STORY, scorer=FakeScorer({"threshold": 0.77}))
     assert report.threshold == 0.77

@@ -29,8 +29,10 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
     )
     for rank, c in enumerate(report.contradictions, 1):
         body = Group(_claim_line("A", c.claim_a, multi), _claim_line("B", c.claim_b, multi))
+        kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
         title = (
-            f"#{rank}  score {c.score:.2f}  (P(contradiction) {c.p_contradiction:.2f}, relatedness {c.relatedness:.2f})"
+            f"#{rank}  score {c.score:.2f}  {kind}  "
+            f"(P(contradiction) {c.p_contradiction:.2f}, relatedness {c.relatedness:.2f})"
         )
         console.print(Panel(body, title=title, title_align="left", border_style="red"))
     if verbose and report.skipped:
