@@ -52,6 +52,8 @@ def _documents(texts: TextInput) -> list[Document]:
 def detect(
     texts: TextInput,
     *,
+    against: TextInput | None = None,
+    also_internal: bool = False,
     model: str | os.PathLike[str] | None = None,
     threshold: float | None = None,
     top: int | None = None,
@@ -65,8 +67,9 @@ def detect(
     """Find pairs of claims that contradict each other, in one text or across several.
 
     ``texts`` is a string, a :class:`Document`, or a list of them (pairs across documents are
-    included). ``threshold`` defaults to the model's stored threshold; ``top`` caps the number of
-    reported pairs. Empty input gives an empty report.
+    included). With ``against`` (source documents), only pairs of a draft claim and a source claim are
+    scored, plus draft–draft pairs when ``also_internal``. ``threshold`` defaults to the model's stored
+    threshold; ``top`` caps the number of reported pairs. Empty input gives an empty report.
     """
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
@@ -78,9 +81,23 @@ def detect(
     if relatedness_full is None:
         relatedness_full = float(settings.get("relatedness_full", DEFAULT_RELATEDNESS_FULL))
     docs = _documents(texts)
+    sources = _documents(against) if against is not None else []
+    if sources:
+        docs = docs + sources
+        ids = [d.id for d in docs]
+        if len(set(ids)) != len(ids):
+            raise ConfigError(f"document ids must be unique across drafts and sources, got {ids}")
     segmentation = (segmenter or Segmenter()).run(docs)
     claims = segmentation.claims
     pairs = (pairer or Pairer()).run(claims)
+    if sources:
+        source_ids = {d.id for d in sources}
+        in_source = {c.id: c.document in source_ids for c in claims}
+        pairs = [
+            p
+            for p in pairs
+            if in_source[p.a] != in_source[p.b] or (also_internal and not (in_source[p.a] or in_source[p.b]))
+        ]
     logger.info("%d claims, %d skipped, %d candidate pairs", len(claims), len(segmentation.skipped), len(pairs))
     if pairs:
         emb = (embedder or get_embedder()).embed([c.text for c in claims])

@@ -7,6 +7,7 @@ error · 3 unexpected internal error (``--debug`` shows the traceback) · 130 in
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sys
 import traceback
@@ -18,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from contradict.errors import ContradictError
+from contradict.errors import ConfigError, ContradictError
 from contradict.types import OutputFormat
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -104,32 +105,76 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 @app.command()
 def check(
     paths: Annotated[list[str], typer.Argument(help="Files to check ('-' reads stdin); several make one report.")],
+    against: Annotated[
+        list[str] | None, typer.Option("--against", "-a", help="Source documents to check the draft(s) against.")
+    ] = None,
+    also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
     threshold: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
     ] = None,
     top: Annotated[int | None, typer.Option(min=0, help="Report at most this many pairs.")] = None,
+    fail_on: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Exit 1 only when a pair reaches this score (default: the threshold)."),
+    ] = None,
     output_format: FormatOption = OutputFormat.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input files.")] = "utf-8",
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list the sentences not checked, and why.")
     ] = False,
 ) -> None:
-    """Check documents for claims that contradict each other (exit 1 when some are found)."""
+    """Check documents for claims that contradict each other (exit 1 when some are found).
+
+    --format jsonl checks each PATH on its own and prints one JSON line per document.
+    """
+    import io
+
+    from contradict.aggregate import verdicts
     from contradict.api import detect
     from contradict.ingest import read_document
-    from contradict.render import render_json, render_text
+    from contradict.render import render_html, render_json, render_markdown, render_text
+    from contradict.types import Report
+
+    def failed(report: Report) -> bool:
+        """A pair reaches --fail-on (any scored pair, reported or not), or the threshold by default."""
+        if fail_on is None:
+            return bool(report.contradictions)
+        if report.scores is None or len(report.scores.pairs) == 0:
+            return False
+        return bool(verdicts(report.scores, report.relatedness_full).score.max() >= fail_on)
 
     def body() -> int:
-        docs = [read_document(p, encoding=encoding) for p in paths]
+        drafts = [read_document(p, encoding=encoding) for p in paths]
+        sources = [read_document(p, encoding=encoding) for p in against or []]
+        kwargs = {"against": sources or None, "also_internal": also_internal, "model": model, "top": top}
         with progress_bar("scoring pairs") as update:
-            report = detect(docs, model=model, threshold=threshold, top=top, progress=update)
+            if output_format is OutputFormat.jsonl:
+                reports = [detect([d], threshold=threshold, progress=update, **kwargs) for d in drafts]
+            else:
+                reports = [detect(drafts, threshold=threshold, progress=update, **kwargs)]
+        texts = {d.id: d.text for d in drafts + sources}
         if output_format is OutputFormat.json:
-            typer.echo(render_json(report))
+            rendered = render_json(reports[0]) + "\n"
+        elif output_format is OutputFormat.jsonl:
+            rendered = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+        elif output_format is OutputFormat.markdown:
+            rendered = render_markdown(reports[0])
+        elif output_format is OutputFormat.html:
+            rendered = render_html(reports[0], texts)
         else:
-            render_text(report, Console(), verbose=verbose)
-        return EXIT_FOUND if report.contradictions else EXIT_OK
+            buffer = io.StringIO()
+            target = Console(file=buffer, width=100) if out is not None else Console()
+            render_text(reports[0], target, verbose=verbose)
+            rendered = buffer.getvalue() if out is not None else ""
+        if out is not None:
+            out.write_text(rendered, encoding="utf-8")
+            stderr.print(f"report written to {out}")
+        elif rendered:
+            sys.stdout.write(rendered)
+        return EXIT_FOUND if any(failed(r) for r in reports) else EXIT_OK
 
     raise typer.Exit(_run(body))
 
@@ -161,7 +206,6 @@ def train(
     checkpoint_every: Annotated[int, typer.Option(min=1)] = 500,
 ) -> None:
     """Train a 3-way NLI cross-encoder on labelled pairs (run outside CI: this takes a while)."""
-    from contradict.errors import ConfigError
     from contradict.train import TrainConfig
     from contradict.train import train as run_training
 
@@ -218,8 +262,6 @@ def eval_command(
     ] = False,
 ) -> None:
     """Evaluate a model on labelled pair or document datasets (exit 0 when it ran, whatever the scores)."""
-    import json
-
     from contradict.api import get_scorer
     from contradict.evaluation.report import results_json, results_markdown, results_table
     from contradict.evaluation.runner import Evaluator
@@ -227,6 +269,8 @@ def eval_command(
     from contradict.nli import resolve_model
 
     def body() -> int:
+        if output_format not in (OutputFormat.text, OutputFormat.json):
+            raise ConfigError(f"eval supports --format text or json, not {output_format.value}")
         names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
         scorer = get_scorer(None if model is None else resolve_model(model))
         root = data_root or default_data_root()

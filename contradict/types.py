@@ -14,8 +14,13 @@ ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
 
 
 class OutputFormat(str, Enum):
+    """``--format`` of every command (``eval`` takes text and json)."""
+
     text = "text"
     json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import contradict
+from contradict.cli import app
+from contradict.render import render_html, render_markdown
+
+from .conftest import FakeEmbedder, FakeScorer
+
+runner = CliRunner()
+EVIL = "The <script>alert('x')</script> sky is blue over the city today.\nThe sky is not blue over the city today.\n"
+
+
+def _report(text: str = EVIL, **kw):
+    return contradict.detect(
+        contradict.Document("draft.txt", text), scorer=FakeScorer(), embedder=FakeEmbedder(), threshold=0.3, **kw
+    )
+
+
+class _Marks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: dict[str, str] = {}
+        self.links: list[str] = []
+        self.scripts = 0
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if tag == "mark":
+            self._in = a["id"]
+            self.marks[self._in] = ""
+        if tag == "a":
+            self.links.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "mark":
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in:
+            self.marks[self._in] += data
+
+
+def test_html_escapes_text_highlights_spans_and_links_them() -> None:
+    report = _report()
+    page = render_html(report, {"draft.txt": EVIL})
+    parser = _Marks()
+    parser.feed(page)
+    assert parser.scripts == 0  # the draft's <script> is text, not a tag
+    assert "&lt;script&gt;" in page
+    c = report.contradictions[0]
+    for claim in (c.claim_a, c.claim_b):
+        assert parser.marks[f"claim-{claim.id}"] == EVIL[claim.start : claim.end]
+        assert f"#claim-{claim.id}" in parser.links
+
+
+def test_markdown_lists_pairs_and_escapes_markup() -> None:
+    md = render_markdown(_report())
+    assert md.startswith("# Contradiction report")
+    assert "## 1. score" in md
+    assert "\\<script\\>" in md and "<script>" not in md
+
+
+def test_cli_formats_out_file_and_fail_on(tmp_path: Path, fake_pipeline) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(EVIL, encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["check", str(draft), "--format", "html", "--out", str(out)])
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    result = runner.invoke(app, ["check", str(draft), "--format", "markdown"])
+    assert result.stdout.startswith("# Contradiction report")
+    # the fake scorer gives this pair a score below 0.95: reported, but --fail-on 0.95 lets it pass
+    assert runner.invoke(app, ["check", str(draft), "--fail-on", "0.95"]).exit_code == 0
+    assert runner.invoke(app, ["check", str(draft), "--fail-on", "0.1"]).exit_code == 1
+
+
+def test_jsonl_checks_each_path_on_its_own(tmp_path: Path, fake_pipeline) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(EVIL, encoding="utf-8")
+    b.write_text("The cat sat on the mat today.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(a), str(b), "--format", "jsonl"])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["documents"] for line in lines] == [[str(a)], [str(b)]]
+    assert lines[0]["contradictions"] and not lines[1]["contradictions"]
+
+
+def test_against_scores_only_draft_source_pairs(tmp_path: Path, fake_pipeline) -> None:
+    draft, source = tmp_path / "draft.txt", tmp_path / "source.txt"
+    draft.write_text(EVIL, encoding="utf-8")
+    source.write_text("The sky is not blue over the city this morning.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--against", str(source), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["pairs_scored"] == 2  # two draft claims x one source claim, no draft-draft pair
+    for c in data["contradictions"]:
+        assert {c["claim_a"]["document"], c["claim_b"]["document"]} == {str(draft), str(source)}
+    result = runner.invoke(app, ["check", str(draft), "-a", str(source), "--also-internal", "--format", "json"])
+    assert json.loads(result.stdout)["pairs_scored"] == 3
+
+
+def test_eval_refuses_report_only_formats(fake_pipeline) -> None:
+    result = runner.invoke(app, ["eval", "snli_dev", "--format", "html"])
+    assert result.exit_code == 2
+    assert re.search("text or json", result.stderr)
