@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from contradict.errors import ConfigError, ContradictError
+from contradict.ingest import InputFormat
 from contradict.types import OutputFormat
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -122,6 +123,9 @@ def check(
     output_format: FormatOption = OutputFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input files.")] = "utf-8",
+    input_format: Annotated[
+        InputFormat, typer.Option(help="How to read the inputs (default: by file extension).", case_sensitive=False)
+    ] = InputFormat.auto,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list the sentences not checked, and why.")
     ] = False,
@@ -147,8 +151,8 @@ def check(
         return bool(verdicts(report.scores, report.relatedness_full).score.max() >= fail_on)
 
     def body() -> int:
-        drafts = [read_document(p, encoding=encoding) for p in paths]
-        sources = [read_document(p, encoding=encoding) for p in against or []]
+        drafts = [read_document(p, encoding=encoding, input_format=input_format) for p in paths]
+        sources = [read_document(p, encoding=encoding, input_format=input_format) for p in against or []]
         kwargs = {"against": sources or None, "also_internal": also_internal, "model": model, "top": top}
         with progress_bar("scoring pairs") as update:
             if output_format is OutputFormat.jsonl:

@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 
 from contradict.errors import InputError
+from contradict.markup import docx_text, html_view, markdown_view
 from contradict.types import Document
 
 STDIN = "-"
+
+
+class InputFormat(str, Enum):
+    """How a file is read; ``auto`` chooses by extension (.md/.markdown, .html/.htm, .docx, else text)."""
+
+    auto = "auto"
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+
+
+_EXTENSIONS = {
+    ".md": InputFormat.markdown,
+    ".markdown": InputFormat.markdown,
+    ".html": InputFormat.html,
+    ".htm": InputFormat.html,
+    ".docx": InputFormat.docx,
+}
+
+
+def detect_format(path: str) -> InputFormat:
+    return _EXTENSIONS.get(Path(path).suffix.lower(), InputFormat.text)
 
 
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
@@ -27,8 +52,12 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_document(path: str, *, encoding: str = "utf-8") -> Document:
-    """Read one document; ``-`` reads stdin. Empty or whitespace-only documents are input errors."""
+def read_document(path: str, *, encoding: str = "utf-8", input_format: InputFormat = InputFormat.auto) -> Document:
+    """Read one document; ``-`` reads stdin. Empty or whitespace-only documents are input errors.
+
+    Markdown and HTML keep their original text (spans point into the file) with a view for the
+    segmenter in which markup is blanked; a .docx file becomes its paragraph text.
+    """
     if path == STDIN:
         data = sys.stdin.buffer.read()
     else:
@@ -43,7 +72,20 @@ def read_document(path: str, *, encoding: str = "utf-8") -> Document:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if not data:
         raise InputError(f"{path}: empty file")
+    fmt = detect_format(path) if input_format is InputFormat.auto else InputFormat(input_format)
+    if fmt is InputFormat.docx:
+        text = docx_text(data, path)
+        if not text.strip():
+            raise InputError(f"{path}: the .docx file has no text")
+        return Document(id=path, text=text)
     text = decode(data, path, encoding)
     if not text.strip():
         raise InputError(f"{path}: contains only whitespace")
+    if fmt is InputFormat.markdown:
+        return Document(id=path, text=text, view=markdown_view(text))
+    if fmt is InputFormat.html:
+        view = html_view(text)
+        if not view.strip():
+            raise InputError(f"{path}: the page has no text outside its markup")
+        return Document(id=path, text=text, view=view)
     return Document(id=path, text=text)

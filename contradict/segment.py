@@ -93,19 +93,24 @@ class Segmenter:
         skipped: list[Skipped] = []
         for doc in documents:
             speakers = _SpeakerTracker()
-            for start, end, sentence in split_sentences(doc.text):
-                line_start = doc.text.rfind("\n", 0, start) + 1
-                line_end = doc.text.find("\n", end)
-                line = doc.text[line_start : len(doc.text) if line_end < 0 else line_end]
-                reason = non_claim_reason(sentence, self.min_words, whole_line=line.strip() == sentence)
+            source = doc.view if doc.view is not None else doc.text
+            # In a markup view, blanked markup leaves runs of spaces: the model sees them collapsed.
+            tidy = (lambda t: " ".join(t.split())) if doc.view is not None else (lambda t: t)
+            for start, end, sentence in split_sentences(source):
+                line_start = source.rfind("\n", 0, start) + 1
+                line_end = source.find("\n", end)
+                line = source[line_start : len(source) if line_end < 0 else line_end]
+                sentence = tidy(sentence)
+                reason = non_claim_reason(sentence, self.min_words, whole_line=tidy(line.strip()) == sentence)
                 if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
                     continue
                 if self.attribution:
-                    att = attribute(sentence, self.min_words)
-                    speaker = speakers.update(sentence, att)
+                    raw = source[start:end]
+                    att = attribute(raw, self.min_words)
+                    speaker = speakers.update(raw, att)
                     a, b = start + att.start, start + att.end
-                    claims.append(Claim(len(claims), doc.text[a:b], a, b, doc.id, speaker))
+                    claims.append(Claim(len(claims), tidy(source[a:b]), a, b, doc.id, speaker))
                 else:
                     claims.append(Claim(len(claims), sentence, start, end, doc.id))
         return Segmentation(tuple(claims), tuple(skipped))

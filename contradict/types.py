@@ -25,10 +25,19 @@ class OutputFormat(str, Enum):
 
 @dataclass(frozen=True)
 class Document:
-    """A text to check; ``id`` is how reports name it (the path as given, ``-`` for stdin)."""
+    """A text to check; ``id`` is how reports name it (the path as given, ``-`` for stdin).
+
+    ``view`` is the text with markup blanked out (Markdown, HTML), character for character as long as
+    ``text``, so that spans found in the view point into the original; None for plain text.
+    """
 
     id: str
     text: str
+    view: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.view is not None and len(self.view) != len(self.text):
+            raise ValueError("a document's view must be as long as its text")
 
 
 @dataclass(frozen=True)
