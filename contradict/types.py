@@ -148,9 +148,17 @@ class Contradiction:
         else ``self``: the same voice contradicting itself."""
         return "self" if self.claim_a.speaker == self.claim_b.speaker else "between_sources"
 
+    @property
+    def mismatches(self) -> list[str]:
+        """Numbers, quantities or dates that differ between the two claims (an explanation, not a score)."""
+        from contradict.explain import quantity_mismatches
+
+        return quantity_mismatches(self.claim_a.text, self.claim_b.text)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "mismatches": self.mismatches,
             "score": round(self.score, 6),
             "p_contradiction": round(self.p_contradiction, 6),
             "relatedness": round(self.relatedness, 6),

@@ -57,7 +57,9 @@ def render_html(report: Report, texts: dict[str, str]) -> str:
             f'<div class="pair" id="pair-{rank}"><div><span class="score">#{rank} score {c.score:.2f}</span> '
             f'{kind} <span class="meta">P(contradiction) {c.p_contradiction:.2f} ({probs}); '
             f"relatedness {c.relatedness:.2f}</span></div>"
-            f"{_claim_html('A', c.claim_a)}{_claim_html('B', c.claim_b)}</div>"
+            f"{_claim_html('A', c.claim_a)}{_claim_html('B', c.claim_b)}"
+            + "".join(f'<div class="meta">numbers differ: {escape(note)}</div>' for note in c.mismatches)
+            + "</div>"
         )
     docs = [_document_html(d, texts.get(d, ""), involved.get(d, [])) for d in report.documents if d in texts]
     n_pairs = 0 if report.scores is None else len(report.scores.pairs)

@@ -37,6 +37,7 @@ def render_markdown(report: Report) -> str:
             f"- B: {_claim(c.claim_b)}",
             f"- P(contradiction) {c.p_contradiction:.2f} (direction {c.direction}: {probs}); "
             f"relatedness {c.relatedness:.2f}",
+            *[f"- numbers differ: {_escape(note)}" for note in c.mismatches],
             "",
         ]
     if report.skipped:

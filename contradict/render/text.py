@@ -28,7 +28,10 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
         f"among {len(report.claims)} claims ({n_pairs} pairs scored, model {report.model})"
     )
     for rank, c in enumerate(report.contradictions, 1):
-        body = Group(_claim_line("A", c.claim_a, multi), _claim_line("B", c.claim_b, multi))
+        lines = [_claim_line("A", c.claim_a, multi), _claim_line("B", c.claim_b, multi)]
+        for note in c.mismatches:
+            lines.append(Text(f"numbers differ: {note}", style="yellow"))
+        body = Group(*lines)
         kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
         title = (
             f"#{rank}  score {c.score:.2f}  {kind}  "
