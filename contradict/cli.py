@@ -84,8 +84,8 @@ def _run(body: Callable[[], T]) -> T:
 
 
 @contextlib.contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar on stderr; yields the callback the library calls with (done, total)."""
+def progress_bars() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
+    """Rich progress bars on stderr (never stdout); yields a factory: name → callback(done, total)."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -95,12 +95,12 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         transient=True,
         disable=not stderr.is_terminal,
     ) as progress:
-        task = progress.add_task(description, total=None)
 
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+        def factory(name: str) -> Callable[[int, int], None]:
+            task_id = progress.add_task(name, total=None)
+            return lambda done, total: progress.update(task_id, completed=done, total=total)
 
-        yield update
+        yield factory
 
 
 @app.command()
@@ -154,7 +154,8 @@ def check(
         drafts = [read_document(p, encoding=encoding, input_format=input_format) for p in paths]
         sources = [read_document(p, encoding=encoding, input_format=input_format) for p in against or []]
         kwargs = {"against": sources or None, "also_internal": also_internal, "model": model, "top": top}
-        with progress_bar("scoring pairs") as update:
+        with progress_bars() as bars:
+            update = bars("scoring pairs")
             if output_format is OutputFormat.jsonl:
                 reports = [detect([d], threshold=threshold, progress=update, **kwargs) for d in drafts]
             else:
@@ -279,20 +280,7 @@ def eval_command(
         scorer = get_scorer(None if model is None else resolve_model(model))
         root = data_root or default_data_root()
         results = []
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=stderr,
-            transient=True,
-            disable=not stderr.is_terminal,
-        ) as progress:
-
-            def factory(name: str) -> Callable[[int, int], None]:
-                task_id = progress.add_task(name, total=None)
-                return lambda done, total: progress.update(task_id, completed=done, total=total)
-
+        with progress_bars() as factory:
             evaluator = Evaluator(scorer, data_root=root, limit=limit, threshold=threshold, progress=factory)
             for name in names:
                 results.append(evaluator.run(name))

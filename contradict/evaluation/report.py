@@ -8,22 +8,10 @@ from typing import Any
 from rich.table import Table
 
 from contradict.evaluation.runner import TaskResult
+from contradict.evaluation.tasks import DOCUMENT_METRICS, PAIR_METRICS
 
-COLUMNS = (
-    "n",
-    "accuracy",
-    "macro_f1",
-    "contradiction_precision",
-    "contradiction_recall",
-    "contradiction_f1",
-    "roc_auc",
-    "average_precision",
-    "accuracy_2way",
-    "balanced_accuracy",
-    "evidence_hit@1",
-    "evidence_hit@3",
-    "threshold",
-)
+# pair metrics, then the document metrics pairs lack, then the threshold
+COLUMNS = ("n", *PAIR_METRICS, *(m for m in DOCUMENT_METRICS if m not in PAIR_METRICS), "threshold")
 SHORT = {
     "accuracy": "acc",
     "macro_f1": "macro-F1",
