@@ -89,7 +89,11 @@ def detect(
             raise ConfigError(f"document ids must be unique across drafts and sources, got {ids}")
     segmentation = (segmenter or Segmenter()).run(docs)
     claims = segmentation.claims
-    pairs = (pairer or Pairer()).run(claims)
+    pairer = pairer or Pairer()
+    emb = None
+    if len(claims) >= 2:
+        emb = (embedder or get_embedder()).embed([c.text for c in claims])
+    pairs = pairer.run(claims, emb)
     if sources:
         source_ids = {d.id for d in sources}
         in_source = {c.id: c.document in source_ids for c in claims}
@@ -100,7 +104,7 @@ def detect(
         ]
     logger.info("%d claims, %d skipped, %d candidate pairs", len(claims), len(segmentation.skipped), len(pairs))
     if pairs:
-        emb = (embedder or get_embedder()).embed([c.text for c in claims])
+        assert emb is not None
         related = relatedness(claims, pairs, emb)
         by_id = {c.id: c.text for c in claims}
         directed = [(by_id[p.a], by_id[p.b]) for p in pairs] + [(by_id[p.b], by_id[p.a]) for p in pairs]

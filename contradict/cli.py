@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from contradict.errors import ConfigError, ContradictError
 from contradict.ingest import InputFormat
+from contradict.pairing import Pairer, PairingStrategy
 from contradict.types import OutputFormat
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -120,6 +121,9 @@ def check(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Exit 1 only when a pair reaches this score (default: the threshold)."),
     ] = None,
+    pairs: Annotated[
+        PairingStrategy, typer.Option(help="Candidate pairs: all, neighbours (embedding top-k), auto.")
+    ] = PairingStrategy.auto,
     output_format: FormatOption = OutputFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input files.")] = "utf-8",
@@ -153,7 +157,13 @@ def check(
     def body() -> int:
         drafts = [read_document(p, encoding=encoding, input_format=input_format) for p in paths]
         sources = [read_document(p, encoding=encoding, input_format=input_format) for p in against or []]
-        kwargs = {"against": sources or None, "also_internal": also_internal, "model": model, "top": top}
+        kwargs = {
+            "against": sources or None,
+            "also_internal": also_internal,
+            "model": model,
+            "top": top,
+            "pairer": Pairer(pairs),
+        }
         with progress_bars() as bars:
             update = bars("scoring pairs")
             if output_format is OutputFormat.jsonl:

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from contradict.pairing import Pairer, PairingStrategy
+from contradict.types import Claim
+
+from .conftest import FakeEmbedder
+
+
+def _claims(texts: list[str]) -> list[Claim]:
+    return [Claim(i, t, 0, len(t), "d") for i, t in enumerate(texts)]
+
+
+def test_all_pairs_are_unordered_and_complete() -> None:
+    pairs = Pairer(PairingStrategy.all).run(_claims(["a", "b", "c", "d"]))
+    assert [(p.a, p.b) for p in pairs] == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+
+
+def test_neighbours_keep_similar_and_shared_number_pairs() -> None:
+    texts = [
+        "the sky is blue over the city",
+        "the sky is not blue over the city",
+        "cats sleep on warm mats at noon",
+        "dogs run in the park every morning",
+        "the budget was 300 dollars last year",
+        "officials spent 300 dollars on paint",
+    ]
+    claims = _claims(texts)
+    emb = FakeEmbedder().embed(texts)
+    pairs = {(p.a, p.b) for p in Pairer(PairingStrategy.neighbours, k=1).run(claims, emb)}
+    assert (0, 1) in pairs  # nearest neighbours
+    assert (4, 5) in pairs  # share a number
+    assert len(pairs) < 15  # pruned: all pairs would be 15
+
+
+def test_auto_switches_at_the_limit() -> None:
+    texts = [f"claim number {i} about topic {i % 3}" for i in range(12)]
+    emb = FakeEmbedder().embed(texts)
+    assert len(Pairer(PairingStrategy.auto, auto_limit=20).run(_claims(texts), emb)) == 66
+    assert len(Pairer(PairingStrategy.auto, auto_limit=5, k=1).run(_claims(texts), emb)) < 66
+
+
+def test_neighbours_need_embeddings() -> None:
+    with pytest.raises(ValueError, match="embedding"):
+        Pairer(PairingStrategy.neighbours, auto_limit=2).run(_claims(["a", "b", "c"]))
+    with pytest.raises(ValueError, match="k must be"):
+        Pairer(k=0)
+
+
+def test_neighbours_scale_blockwise() -> None:
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(3000, 16)).astype(np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    pairs = Pairer(PairingStrategy.neighbours, k=5).run(_claims([f"c{i}" for i in range(3000)]), emb)
+    assert 3000 * 5 / 2 <= len(pairs) <= 3000 * 5
