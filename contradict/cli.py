@@ -294,7 +294,8 @@ def eval_command(
             evaluator = Evaluator(scorer, data_root=root, limit=limit, threshold=threshold, progress=factory)
             for name in names:
                 results.append(evaluator.run(name))
-        title = f"contradict eval: {scorer.model_name}" + (f" (first {limit} rows)" if limit else "")
+        shown = Path(scorer.model_name).name if Path(scorer.model_name).is_dir() else scorer.model_name
+        title = f"contradict eval: {shown}" + (f" (first {limit} rows)" if limit else "")
         if output_format is OutputFormat.json:
             typer.echo(json.dumps(results_json(results), indent=2))
         else:
