@@ -144,3 +144,28 @@ def test_keyboard_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.Monkey
     draft = tmp_path / "draft.txt"
     draft.write_text(CONTRA, encoding="utf-8")
     assert runner.invoke(app, ["check", str(draft)]).exit_code == 130
+
+
+def test_enormous_sentence_and_markup_only_inputs(tmp_path: Path, fake_pipeline) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_text(" ".join(["word"] * 5000) + ".\nThe sky is not blue over the city today.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(huge), "--format", "json", "--threshold", "0"])
+    assert result.exit_code in (0, 1), result.output
+    assert len(json.loads(result.stdout)["claims"]) == 2
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><script>var x = 1;</script></head><body><nav>Menu</nav></body></html>")
+    result = runner.invoke(app, ["check", str(page)])
+    assert result.exit_code == 2 and "no text outside its markup" in result.stderr
+
+
+def test_corrupt_model_weights_exit_2(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    model = tmp_path / "corrupt"
+    shutil.copytree(tiny_model, model)
+    (model / "model.safetensors").write_bytes(b"\x00" * 64)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--model", str(model)])
+    assert result.exit_code == 2 and "cannot load model" in result.stderr
