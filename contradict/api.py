@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from pathlib import Path
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,6 +35,17 @@ def get_scorer(model: str | None = None) -> NLIScorer:
 @functools.lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
     return Embedder()
+
+
+def display_model_name(model: str) -> str:
+    """A local model directory relative to the working directory when it lies below it, else as is."""
+    path = Path(model)
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return model
+    return model
 
 
 def _documents(texts: TextInput) -> list[Document]:
@@ -120,7 +132,7 @@ def detect(
         scores = PairScores.empty(claims)
     found = aggregate(scores, threshold=threshold, top=top, relatedness_full=relatedness_full)
     return Report(
-        model=scorer.model_name,
+        model=display_model_name(scorer.model_name),
         threshold=threshold,
         claims=claims,
         contradictions=found,
