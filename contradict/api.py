@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
