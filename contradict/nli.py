@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from contradict.errors import ModelError
+from contradict.paths import data_dirs
 from contradict.types import NLI_LABELS
 
 logger = logging.getLogger(__name__)
@@ -77,13 +78,7 @@ def label_order(id2label: dict[Any, str]) -> list[int]:
 
 def default_model_dirs() -> list[Path]:
     """Where the shipped default model is looked for, in order."""
-    places: list[Path] = []
-    if os.environ.get("CONTRADICT_MODELS"):
-        places.append(Path(os.environ["CONTRADICT_MODELS"]) / DEFAULT_MODEL_NAME)
-    package = Path(__file__).resolve().parent
-    places.append(package / "models" / DEFAULT_MODEL_NAME)  # installed as package data
-    places.append(package.parent / "models" / DEFAULT_MODEL_NAME)  # source checkout
-    return places
+    return [d / DEFAULT_MODEL_NAME for d in data_dirs("CONTRADICT_MODELS", "models", "models")]
 
 
 def resolve_model(name: str | os.PathLike[str] | None) -> str:

@@ -43,6 +43,12 @@ class TaskResult:
         return out
 
 
+def _kept(task: Task, metrics: dict[str, float]) -> dict[str, float]:
+    """The metrics the task asks for, plus ``n`` and ``threshold``."""
+    wanted = set(task.all_metrics) | {"n", "threshold"}
+    return {k: v for k, v in metrics.items() if k in wanted}
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
@@ -134,9 +140,7 @@ class Evaluator:
             rows = [r for r, k in zip(rows, keep, strict=True) if k]
             probs = probs[keep]
         labels = [r["label"] for r in rows]
-        metrics = pair_metrics(labels, probs, threshold)
-        wanted = set(task.all_metrics) | {"n", "threshold"}
-        metrics = {k: v for k, v in metrics.items() if k in wanted}
+        metrics = _kept(task, pair_metrics(labels, probs, threshold))
         return TaskResult(
             task.name, "pair", metrics, None, source, on_dev, tuple(labels), probs[:, CONTRADICTION], probs
         )
@@ -171,9 +175,7 @@ class Evaluator:
         if not report_mask.any():
             raise DataError(f"task {task.name}: no rows left to report after taking the dev half")
         kept_ranks = [r for r, k in zip(ranks, report_mask, strict=True) if k]
-        metrics = document_metrics(list(labels[report_mask]), scores[report_mask], threshold, kept_ranks)
-        wanted = set(task.all_metrics) | {"n", "threshold"}
-        metrics = {k: v for k, v in metrics.items() if k in wanted}
+        metrics = _kept(task, document_metrics(list(labels[report_mask]), scores[report_mask], threshold, kept_ranks))
         return TaskResult(
             task.name, "document", metrics, None, source, False, tuple(labels[report_mask]), scores[report_mask]
         )

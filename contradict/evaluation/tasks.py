@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from contradict.errors import DataError
+from contradict.paths import data_dirs
 
 Level = Literal["pair", "document"]
 PAIR_LABELS = ("entailment", "neutral", "contradiction", "not_entailment")
@@ -86,13 +87,7 @@ def default_data_root() -> Path | None:
 
 def task_dirs() -> list[Path]:
     """Where task YAML files are looked for: $CONTRADICT_TASKS, the checkout's eval/tasks, the installed copy."""
-    dirs: list[Path] = []
-    if os.environ.get("CONTRADICT_TASKS"):
-        dirs.append(Path(os.environ["CONTRADICT_TASKS"]))
-    package = Path(__file__).resolve().parent.parent
-    dirs.append(package.parent / "eval" / "tasks")  # source checkout
-    dirs.append(package / "eval_tasks")  # non-editable install (package data)
-    return dirs
+    return data_dirs("CONTRADICT_TASKS", "eval/tasks", "eval_tasks")
 
 
 def available_tasks() -> dict[str, Path]:
