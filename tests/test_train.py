@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from contradict import train as train_mod
+from contradict.corrupt import change_number, corrupt, flip_negation, prefix_entailment, swap_antonym
+from contradict.errors import DataError
+from contradict.train import DROP, LABEL_ALIASES, LABELS, TrainConfig, build_examples, read_pairs
+from tests.conftest import build_tiny_model
+
+PAIRS = [
+    ("the cat sat on the mat", "the cat sat", "entailment"),
+    ("the dog sat on the mat", "the dog is not on the mat", "contradiction"),
+    ("the sky is blue today", "it rains today", "neutral"),
+    ("there were red cats", "the sky is blue", "not_entailment"),
+]
+
+
+def write_pairs(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"premise": p, "hypothesis": h, "label": y}) + "\n" for p, h, y in rows))
+    return path
+
+
+def test_change_number_alters_exactly_one_number() -> None:
+    rng = random.Random(0)
+    for _ in range(20):
+        out = change_number("The ministry said 12 jets hit eight targets in 2015.", rng)
+        assert out is not None and out != "The ministry said 12 jets hit eight targets in 2015."
+        changed = [
+            a
+            for a, b in zip(out.split(), "The ministry said 12 jets hit eight targets in 2015.".split(), strict=True)
+            if a != b
+        ]
+        assert len(changed) == 1
+    assert change_number("No numbers here at all.", rng) is None
+
+
+def test_day_of_month_is_not_treated_as_a_count() -> None:
+    rng = random.Random(0)
+    assert all(change_number("It happened on 30 January.", rng) is None for _ in range(10))
+
+
+def test_flip_negation_adds_and_removes() -> None:
+    rng = random.Random(0)
+    assert flip_negation("The raids were aimed at militants.", rng) == "The raids were not aimed at militants."
+    assert flip_negation("The raids were not aimed at militants.", rng) == "The raids were aimed at militants."
+    assert flip_negation("There were combatants close by.", rng) == "There were no combatants close by."
+    assert flip_negation("Russia bombed Homs.", rng) is None
+
+
+def test_swap_antonym_keeps_capitals() -> None:
+    rng = random.Random(0)
+    assert swap_antonym("Prices rose sharply.", rng) == "Prices fell sharply."
+    assert swap_antonym("Confirmed by the ministry.", rng) == "Denied by the ministry."
+    assert swap_antonym("Nothing to swap.", rng) is None
+
+
+def test_prefix_entailment_needs_a_statement() -> None:
+    rng = random.Random(0)
+    text = "American jets targeted a meeting of about 30 leaders, held in a bunker."
+    assert prefix_entailment(text, rng) == "American jets targeted a meeting of about 30 leaders."
+    assert prefix_entailment("If the jets had targeted the meeting of leaders, it would be news.", rng) is None
+    assert prefix_entailment("Of course, trees can reach 9,550 years.", rng) is None
+
+
+def test_corrupt_meets_quotas_with_honest_labels() -> None:
+    sentences = [f"The {n} soldiers were sent to the base, officials said on Monday." for n in range(10, 60)]
+    sentences += ["Prices rose after the ministry approved the plan, according to the report."] * 20
+    made = corrupt(sentences, contradictions=30, entailments=10, rng=random.Random(1))
+    rules = [c.rule for c in made]
+    assert rules.count("prefix") == 10
+    assert len([c for c in made if c.label == "contradiction"]) == 30
+    assert {"number", "negation", "antonym"} <= set(rules)
+    assert all(c.premise != c.hypothesis for c in made)
+
+
+def test_label_map_can_drop_rows(tmp_path: Path) -> None:
+    path = write_pairs(tmp_path / "p.jsonl", PAIRS)
+    rows = read_pairs(path, {**LABEL_ALIASES, "not_entailment": DROP})
+    assert [LABELS[r.label] for r in rows] == ["entailment", "contradiction", "neutral"]
+    with pytest.raises(DataError, match="unknown label 'not_entailment'"):
+        read_pairs(path, dict(LABEL_ALIASES))
+
+
+def test_build_examples_adds_corruptions_and_both_orders(tmp_path: Path) -> None:
+    path = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
+    config = TrainConfig(
+        data=(path,),
+        out=tmp_path / "out",
+        label_map=(("not_entailment", DROP),),
+        corruptions=3,
+        both_orders_contradiction=True,
+    )
+    examples = build_examples(config)
+    sources = [e.source for e in examples]
+    assert sources.count("p") == 12
+    assert sum(s.startswith("corrupt_") for s in sources) >= 1
+    swapped = [e for e in examples if e.source.endswith("_swapped")]
+    originals = {(e.premise, e.hypothesis) for e in examples if e.label == LABELS.index("contradiction")}
+    assert swapped and all((e.hypothesis, e.premise) in originals for e in swapped)
+
+
+def _weights(path: Path) -> dict[str, object]:
+    from safetensors.torch import load_file
+
+    return load_file(str(path / "model.safetensors"))
+
+
+def test_training_resumes_to_the_same_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    base = build_tiny_model(tmp_path / "base")
+    data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 8)
+
+    def config(name: str) -> TrainConfig:
+        return TrainConfig(
+            data=(data,),
+            out=tmp_path / name,
+            base_model=str(base),
+            batch_size=4,
+            epochs=1.0,
+            checkpoint_dir=tmp_path / f"ckpt-{name}",
+            checkpoint_every=2,
+            threads=1,
+        )
+
+    straight = train_mod.train(config("straight"))
+
+    real_save = train_mod._save_checkpoint
+
+    def save_then_die(ckpt, model, optimizer, scheduler, step, elapsed):  # type: ignore[no-untyped-def]
+        real_save(ckpt, model, optimizer, scheduler, step, elapsed)
+        if step == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_mod, "_save_checkpoint", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        train_mod.train(config("resumed"))
+    monkeypatch.setattr(train_mod, "_save_checkpoint", real_save)
+    resumed = train_mod.train(config("resumed"))
+
+    a, b = _weights(straight), _weights(resumed)
+    assert a.keys() == b.keys()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    record = json.loads((resumed / "training_args.json").read_text())
+    assert record["steps"] == 6 and record["examples"] == 24
+    assert json.loads((resumed / "config.json").read_text())["id2label"] == {str(i): x for i, x in enumerate(LABELS)}
