@@ -32,6 +32,11 @@ _QUOTE_FIRST = re.compile(
 )
 _ACCORDING_FRONT = re.compile(r"^[Aa]ccording to (?P<speaker>[^,]{2,80}),\s*")
 _ACCORDING_BACK = re.compile(r",\s*according to (?P<speaker>[^,.]{2,80})\.?$")
+# A frame after the claim: "…, CNN reported Tuesday." / "…, a clinic spokeswoman said." / "…, said Carter."
+_FRAME_BACK = re.compile(
+    rf",\s*(?:(?P<sp1>[A-Za-z][^,“”\"]{{0,60}}?)\s+(?:said|says|reported|reports|told\s+\w+|added|"
+    rf"confirmed|announced|wrote|tweeted){_WHEN}|said\s+(?P<sp2>[A-Z][^,“”\"]{{0,60}}?))\s*[.!]?$"
+)
 _APPOSITIVE = re.compile(r"^(?:a|an|among|who|which|whose|one|both|including)\b", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|whom|whose|where|when|if|because|while)\b", re.IGNORECASE)
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
@@ -88,9 +93,17 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
         if speaker and len(speaker.split()) <= 8:
             speaker = _speaker_from_prefix(speaker) or speaker
             start, end = _trim(sentence, m.start("claim"), m.end("claim"))
-            if len(sentence[start:end].split()) >= min_words:
+            if len(sentence[start:end].split()) >= min(3, min_words):  # a quoted claim can be short
                 return Attribution(start, end, speaker, quoted=True)
             return Attribution(whole.start, whole.end, speaker, quoted=True)  # too short to stand alone
+    m = _FRAME_BACK.search(sentence)
+    if m and _balanced(sentence[: m.start()]) and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
+        start, end = _trim(sentence, 0, m.start())
+        if len(sentence[start:end].split()) >= min_words:
+            inner = attribute(sentence[start:end], min_words)  # "X said Y, KMOV reported": X speaks
+            if inner.speaker is not None:
+                return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
+            return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
     m = _ACCORDING_FRONT.match(sentence)
     if m:
         start, end = _trim(sentence, m.end(), len(sentence))

@@ -189,6 +189,12 @@ def check(
             stderr.print(f"report written to {out}")
         elif rendered:
             sys.stdout.write(rendered)
+        foreign = sum(1 for r in reports for s in r.skipped if s.reason == "not_english")
+        if foreign:
+            stderr.print(
+                f"warning: {foreign} sentence(s) look non-English and were not checked (unverified: the model "
+                "reads English); they are listed under skipped with reason not_english"
+            )
         return EXIT_FOUND if any(failed(r) for r in reports) else EXIT_OK
 
     raise typer.Exit(_run(body))
@@ -205,7 +211,7 @@ def train(
     ] = None,
     label_map: Annotated[
         list[str] | None,
-        typer.Option(help="Extra label alias RAW=LABEL (LABEL may be `drop`), e.g. not_entailment=drop."),
+        typer.Option(help="Extra label alias RAW=LABEL (LABEL may be `drop`), e.g. not_entailment=contradiction."),
     ] = None,
     news_bodies: Annotated[
         Path | None, typer.Option(help="JSONL of news bodies (`text`) for neutral negatives.")

@@ -53,9 +53,14 @@ class Pairer:
         return neighbour_pairs(claims, embeddings, self.k)
 
 
-def neighbour_pairs(claims: Sequence[Claim], embeddings: np.ndarray, k: int, block: int = 1024) -> list[Pair]:
-    """Top-k most similar claims of each claim (blockwise: memory O(block × n)), plus shared-term pairs."""
+def neighbour_pairs(claims: Sequence[Claim], embeddings: np.ndarray, k: int, cells: int = 1 << 22) -> list[Pair]:
+    """Top-k most similar claims of each claim, plus shared-term pairs.
+
+    Similarities are computed a block of rows at a time, ``cells`` entries per block at most, so memory
+    stays flat however long the document is (time is still n² dot products: cheap next to NLI calls).
+    """
     n = len(claims)
+    block = max(1, min(n, cells // max(n, 1)))
     found: set[tuple[int, int]] = set()
     ids = np.array([c.id for c in claims])
     kk = min(k, n - 1)

@@ -49,6 +49,34 @@ _BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|$)"
 
 _FINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")
 
+# Function words: English ones, and common ones of other languages written in Latin script. Words that
+# several of these languages share ("a", "no", "on", "he", "as") are left out of both lists.
+_ENGLISH = frozenset(
+    "the of to in for with by from and or but is are was were be been has have had it she they we you that "
+    "this not will would said says his her their its there which who what an at".split()
+)
+_OTHER = frozenset(
+    "de la le les el los las und der die das et est es y que en di il che non per um uma os é het een van ist "
+    "nicht ein eine des du une un con por para se su del al dans sur pas wir ich och att och är och ett".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def looks_non_english(sentence: str) -> bool:
+    """True when a sentence is most likely not English: mostly non-Latin letters, or (five words or more)
+    more function words of other languages than of English. The shipped model reads English only."""
+    letters = [ch for ch in sentence if ch.isalpha()]
+    if not letters:
+        return False
+    if sum(ch.isascii() for ch in letters) < 0.5 * len(letters):
+        return True
+    words = [w.lower() for w in _WORD.findall(sentence)]
+    if len(words) < 5:
+        return False
+    english = sum(w in _ENGLISH for w in words)
+    other = sum(w in _OTHER for w in words)
+    return other >= 2 and other > english
+
 
 def non_claim_reason(sentence: str, min_words: int = 4, *, whole_line: bool = False) -> str | None:
     """Why a sentence is not a checkable claim, or None when it is one.
@@ -67,6 +95,8 @@ def non_claim_reason(sentence: str, min_words: int = 4, *, whole_line: bool = Fa
         return "contact_line"
     if sentence.rstrip("”\"’' ").endswith("?"):
         return "question"
+    if looks_non_english(sentence):
+        return "not_english"
     if len(words) < min_words:
         return "too_short"
     if whole_line and not sentence.endswith(_FINAL) and len(words) <= 20:
@@ -79,20 +109,24 @@ class Segmenter:
 
     With ``attribution`` (the default) reported speech is split into speaker and claim: the claim's
     text and span cover the claim's words only, and quotations spanning several sentences keep their
-    speaker.
+    speaker. With ``clauses`` (the default, needs ``attribution``) compound sentences are split into
+    their independent clauses, each a claim with the sentence's speaker. A sentence repeating an
+    earlier one word for word (a photo caption) is skipped as ``duplicate``.
     """
 
-    def __init__(self, min_words: int = 4, *, attribution: bool = True) -> None:
+    def __init__(self, min_words: int = 4, *, attribution: bool = True, clauses: bool = True) -> None:
         if min_words < 1:
             raise ValueError(f"min_words must be >= 1, got {min_words}")
         self.min_words = min_words
         self.attribution = attribution
+        self.clauses = clauses
 
     def run(self, documents: Sequence[Document]) -> Segmentation:
         claims: list[Claim] = []
         skipped: list[Skipped] = []
         for doc in documents:
             speakers = _SpeakerTracker()
+            seen: set[str] = set()
             source = doc.view if doc.view is not None else doc.text
             # In a markup view, blanked markup leaves runs of spaces: the model sees them collapsed.
             tidy = (lambda t: " ".join(t.split())) if doc.view is not None else (lambda t: t)
@@ -102,6 +136,10 @@ class Segmenter:
                 line = source[line_start : len(source) if line_end < 0 else line_end]
                 sentence = tidy(sentence)
                 reason = non_claim_reason(sentence, self.min_words, whole_line=tidy(line.strip()) == sentence)
+                key = " ".join(sentence.split()).lower()
+                if reason is None and key in seen:  # a caption repeating the text, a pasted paragraph
+                    reason = "duplicate"
+                seen.add(key)
                 if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
                     continue
@@ -110,10 +148,55 @@ class Segmenter:
                     att = attribute(raw, self.min_words)
                     speaker = speakers.update(raw, att)
                     a, b = start + att.start, start + att.end
-                    claims.append(Claim(len(claims), tidy(source[a:b]), a, b, doc.id, speaker))
+                    for s, e in split_clauses(source[a:b], self.min_words) if self.clauses else [(0, b - a)]:
+                        claims.append(Claim(len(claims), tidy(source[a + s : a + e]), a + s, a + e, doc.id, speaker))
                 else:
                     claims.append(Claim(len(claims), sentence, start, end, doc.id))
         return Segmentation(tuple(claims), tuple(skipped))
+
+
+def _looks_like_person(name: str) -> bool:
+    """A name "he"/"she" can refer to later: capitalised words, not an acronym ("KMOV") or a description."""
+    words = name.split()
+    return (
+        0 < len(words) <= 6
+        and name.lower() not in PRONOUNS
+        and all(w[:1].isupper() for w in words)
+        and not any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words)
+    )
+
+
+_CLAUSE_BREAK = re.compile(r"(?:,\s+(?:but|and|yet)|;)\s+")
+_SUBJECT_START = re.compile(
+    r"^(?:I|we|they|he|she|it|you|there|the|a|an|this|that|these|those|his|her|their|its|our|my|your|[A-Z]\w*)\b"
+)
+_AUX_NEAR = re.compile(
+    r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do)\b"
+)
+
+
+def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """Spans of the independent clauses of a claim: "X, but Y" → X and Y when Y has a subject of its own.
+
+    A light rule instead of a parser: the break is ", but" / ", and" / ", yet" / ";", the right side must
+    start like a clause (pronoun, determiner or name) or have an auxiliary verb in its first four words
+    ("doctors were unable…"), and both sides need ``min_words`` words. "…to fight ISIL, and to support
+    Assad" stays one claim.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        left, right = text[start : m.start()], text[m.end() :]
+        if len(left.split()) < min_words or len(right.split()) < min_words:
+            continue
+        if not (_SUBJECT_START.match(right) or _AUX_NEAR.match(right)):
+            continue
+        if left.count("“") != left.count("”") or left.count('"') % 2 or left.count("(") != left.count(")"):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 class _SpeakerTracker:
@@ -136,7 +219,7 @@ class _SpeakerTracker:
                 speaker = self.prev_quoted_speaker
         if speaker is not None and speaker.lower() in ("he", "she") and self.last_named:
             speaker = self.last_named
-        if speaker is not None and speaker.lower() not in PRONOUNS:
+        if speaker is not None and _looks_like_person(speaker):
             self.last_named = speaker
         if opens_quote(sentence):
             self.in_quote, self.quote_speaker = True, speaker

@@ -27,7 +27,7 @@ from contradict.relatedness import minilm_path as base_model_path
 logger = logging.getLogger(__name__)
 
 LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
-DROP = "drop"  # a --label-map target that leaves such rows out (e.g. FEVER's not_entailment: refuted or unknown)
+DROP = "drop"  # a --label-map target that leaves such rows out (a 2-way label that mixes neutral and contradiction)
 LABEL_ALIASES: dict[str, str] = {
     "entailment": "entailment",
     "entails": "entailment",

@@ -40,6 +40,14 @@ from .conftest import EXAMPLE
         ),
         ("According to police, the suspect fled in a red car.", "the suspect fled in a red car.", "police"),
         ("The suspect fled in a red car, according to police.", "The suspect fled in a red car", "police"),
+        ("The comic went into cardiac arrest, CNN reported Tuesday.", "The comic went into cardiac arrest", "CNN"),
+        ("One of the cops fired a bean bag round, police said.", "One of the cops fired a bean bag round", "police"),
+        (
+            "Conner said police confronted the couple at a gas station, KMOV reported.",
+            "police confronted the couple at a gas station",
+            "Conner",
+        ),
+        ("“Weakness is provocative,” railed Rep. Trent Franks.", "Weakness is provocative", "Rep. Trent Franks"),
         (
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
@@ -78,3 +86,13 @@ def test_attribution_can_be_switched_off() -> None:
     text = "Carter said the airstrikes would not create problems."
     (claim,) = Segmenter(attribution=False).run([Document("d", text)]).claims
     assert (claim.text, claim.speaker) == (text, None)
+
+
+def test_he_and_she_resolve_to_people_not_outlets() -> None:
+    text = (
+        "Dornella Conner said police confronted the couple at the station.\n"
+        "The police fired at the car, according to KMOV.\n"
+        "“I am blind in my left eye now,” she wrote on Facebook."
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.speaker for c in claims] == ["Dornella Conner", "KMOV", "Dornella Conner"]

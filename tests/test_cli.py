@@ -169,3 +169,42 @@ def test_corrupt_model_weights_exit_2(tmp_path: Path, tiny_model: Path, monkeypa
     draft.write_text(CONTRA, encoding="utf-8")
     result = runner.invoke(app, ["check", str(draft), "--model", str(model)])
     assert result.exit_code == 2 and "cannot load model" in result.stderr
+
+
+def test_non_english_sentences_are_flagged_not_scored(tmp_path: Path, fake_pipeline) -> None:
+    draft = tmp_path / "mixed.txt"
+    draft.write_text(CONTRA + "El gobierno no ha confirmado la cifra de muertos en Siria.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(draft), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert [s["reason"] for s in data["skipped"]] == ["not_english"]
+    assert all("Siria" not in c["text"] for c in data["claims"])
+    assert "non-English" in result.stderr and "unverified" in result.stderr
+
+
+def test_a_10_mb_input_runs_with_bounded_memory(tmp_path: Path, fake_pipeline) -> None:
+    """10 MB of text through the CLI with the fake scorer: auto pairing keeps the pair count linear."""
+    import tracemalloc
+
+    paragraph = (
+        "The council approved a budget of {n} million dollars for the new bridge on Tuesday. "
+        "Officials said construction would begin in the spring and last about {m} months.\n"
+    )
+    lines, size = [], 0
+    n = 0
+    while size < 10_000_000:
+        line = paragraph.format(n=n % 997, m=n % 31)
+        lines.append(line)
+        size += len(line)
+        n += 1
+    big = tmp_path / "big.txt"
+    big.write_text("".join(lines), encoding="utf-8")
+    tracemalloc.start()
+    result = runner.invoke(app, ["check", str(big), "--format", "json", "--top", "5"])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.stdout)
+    claims = len(data["claims"])
+    assert claims == 2 * n
+    assert data["pairs_scored"] <= claims * 15  # pruned: linear in the claims, not quadratic
+    assert peak < 2_000_000_000

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from contradict.segment import Segmenter, non_claim_reason, split_sentences
+from contradict.segment import Segmenter, non_claim_reason, split_clauses, split_sentences
 from contradict.types import Document
 
 from .conftest import EXAMPLE
@@ -43,6 +43,12 @@ def test_headline_without_period_is_not_glued_to_the_next_sentence() -> None:
         ("Did the strikes hit Islamic State targets?", "question"),
         ("---", "no_words"),
         ("The raids hit Islamic State command posts.", None),
+        ("El gobierno no ha confirmado la cifra de muertos en Siria.", "not_english"),
+        ("Die Regierung hat die Zahl der Toten nicht bestätigt.", "not_english"),
+        ("俄罗斯国防部表示，其战机对八个目标进行了精确打击。", "not_english"),
+        ("Министерство обороны России заявило об ударах по целям.", "not_english"),
+        ("Argentina's President Cristina Fernández de Kirchner took on a godson.", None),
+        ("Die Hard 4 opens in cinemas across Europe on Friday.", None),
     ],
 )
 def test_non_claims_have_a_reason(sentence: str, reason: str | None) -> None:
@@ -58,8 +64,13 @@ def test_a_headline_line_is_skipped_as_such() -> None:
 
 def test_segmenter_keeps_every_sentence_as_claim_or_skipped() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
+    sentences = split_sentences(text)
+    whole = Segmenter(clauses=False).run([Document("story.txt", text)])
+    assert len(whole.claims) + len(whole.skipped) == len(sentences)
     result = Segmenter().run([Document("story.txt", text)])
-    assert len(result.claims) + len(result.skipped) == len(split_sentences(text))
+    skipped = {(s.start, s.end) for s in result.skipped}
+    for start, end, _ in sentences:  # every sentence is skipped with a reason or holds claims
+        assert (start, end) in skipped or any(start <= c.start < c.end <= end for c in result.claims)
     assert [c.id for c in result.claims] == list(range(len(result.claims)))
     assert {s.reason for s in result.skipped} >= {"contact_line", "related_links", "too_short"}
     for claim in result.claims:
@@ -78,3 +89,46 @@ def test_odd_text_does_not_crash(text: str) -> None:
     result = Segmenter().run([Document("x", text)])
     for item in (*result.claims, *result.skipped):
         assert text[item.start : item.end] == item.text
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        (
+            "They’re exceptionally clear about what they’re saying, and their actions now seem to reflect it.",
+            ["They’re exceptionally clear about what they’re saying", "their actions now seem to reflect it."],
+        ),
+        (
+            "She was rushed to a nearby hospital, but doctors were unable to save her left eye.",
+            ["She was rushed to a nearby hospital", "doctors were unable to save her left eye."],
+        ),
+        (
+            "Russia states an intent to fight ISIL on the one hand, and to support the Bashar Assad regime.",
+            ["Russia states an intent to fight ISIL on the one hand, and to support the Bashar Assad regime."],
+        ),
+        ("The talks begin soon, and we agree.", ["The talks begin soon, and we agree."]),  # a side too short
+        (
+            "He said “the raids worked, and the pilots are safe” today.",
+            ["He said “the raids worked, and the pilots are safe” today."],  # the break is inside a quote
+        ),
+    ],
+)
+def test_split_clauses(text: str, clauses: list[str]) -> None:
+    assert [text[s:e] for s, e in split_clauses(text)] == clauses
+
+
+def test_clauses_keep_the_speaker_and_exact_spans() -> None:
+    text = "“They’re exceptionally clear about what they say, and their actions now seem to reflect it,” Carter said."
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [(c.text, c.speaker) for c in claims] == [
+        ("They’re exceptionally clear about what they say", "Carter"),
+        ("their actions now seem to reflect it", "Carter"),
+    ]
+    assert all(text[c.start : c.end] == c.text for c in claims)
+
+
+def test_a_repeated_sentence_is_skipped_as_duplicate() -> None:
+    text = "Carter said the strikes hit no militants.\nCarter said the strikes hit no militants. AP\n"
+    result = Segmenter().run([Document("d", text)])
+    assert len(result.claims) == 1
+    assert [s.reason for s in result.skipped] == ["duplicate", "too_short"]
