@@ -119,7 +119,9 @@ def detect(
         assert emb is not None
         related = relatedness(claims, pairs, emb)
         by_id = {c.id: c.text for c in claims}
-        directed = [(by_id[p.a], by_id[p.b]) for p in pairs] + [(by_id[p.b], by_id[p.a]) for p in pairs]
+        from_a, from_b = pairer.premises(claims, pairs)
+        directed = [(prem, by_id[p.b]) for prem, p in zip(from_a, pairs, strict=True)]
+        directed += [(prem, by_id[p.a]) for prem, p in zip(from_b, pairs, strict=True)]
         probs = scorer.predict(directed, progress=progress)
         scores = PairScores(
             claims=claims,

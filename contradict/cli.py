@@ -122,7 +122,11 @@ def check(
         typer.Option(min=0.0, max=1.0, help="Exit 1 only when a pair reaches this score (default: the threshold)."),
     ] = None,
     pairs: Annotated[
-        PairingStrategy, typer.Option(help="Candidate pairs: all, neighbours (embedding top-k), auto.")
+        PairingStrategy,
+        typer.Option(
+            help="Candidate pairs: all, neighbours (embedding top-k), auto (all if short, else neighbours), "
+            "context (the pairs of auto; each premise is the claim with its neighbouring sentences)."
+        ),
     ] = PairingStrategy.auto,
     output_format: FormatOption = OutputFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,

@@ -16,26 +16,54 @@ class PairingStrategy(str, Enum):
     """How candidate pairs are chosen.
 
     ``all``: every unordered pair. ``neighbours``: each claim with its ``k`` most similar claims by
-    embedding, plus pairs that share a number or two names. ``auto``: ``all`` up to ``auto_limit``
-    claims, ``neighbours`` above.
+    embedding, plus pairs that share a number or two names. ``context``: the pairs of ``auto``, but
+    each direction's premise is the claim with its neighbouring claims of the same document (a window
+    of the text, the way AlignScore and MiniCheck check a claim against chunks), since a contradiction
+    often shows only against a passage. ``auto``: ``all`` up to ``auto_limit`` claims, ``neighbours``
+    above.
     """
 
     all = "all"
     neighbours = "neighbours"
+    context = "context"
     auto = "auto"
 
 
 class Pairer:
     """Claims → unordered candidate pairs ``(a, b)`` with ``a < b``, sorted."""
 
-    def __init__(self, strategy: PairingStrategy = PairingStrategy.auto, *, k: int = 10, auto_limit: int = 80) -> None:
+    def __init__(
+        self, strategy: PairingStrategy = PairingStrategy.auto, *, k: int = 10, auto_limit: int = 80, window: int = 1
+    ) -> None:
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         if auto_limit < 2:
             raise ValueError(f"auto_limit must be >= 2, got {auto_limit}")
+        if window < 0:
+            raise ValueError(f"window must be >= 0, got {window}")
         self.strategy = PairingStrategy(strategy)
         self.k = k
         self.auto_limit = auto_limit
+        self.window = window
+
+    def premises(self, claims: Sequence[Claim], pairs: Sequence[Pair]) -> tuple[list[str], list[str]]:
+        """Premise texts of each pair's two directions: (a → b premises, b → a premises).
+
+        The claim itself, or with ``context`` the claim with up to ``window`` claims either side of it in
+        its document, in text order, leaving out the other claim of the pair.
+        """
+        by_id = {c.id: c for c in claims}
+        if self.strategy is not PairingStrategy.context or self.window == 0:
+            return [by_id[p.a].text for p in pairs], [by_id[p.b].text for p in pairs]
+        order = {c.id: i for i, c in enumerate(claims)}
+
+        def around(centre: int, other: int) -> str:
+            i = order[centre]
+            doc = claims[i].document
+            lo, hi = max(0, i - self.window), min(len(claims), i + self.window + 1)
+            return " ".join(c.text for c in claims[lo:hi] if c.document == doc and c.id != other)
+
+        return [around(p.a, p.b) for p in pairs], [around(p.b, p.a) for p in pairs]
 
     @property
     def needs_embeddings(self) -> bool:
@@ -43,7 +71,7 @@ class Pairer:
 
     def run(self, claims: Sequence[Claim], embeddings: np.ndarray | None = None) -> list[Pair]:
         strategy = self.strategy
-        if strategy is PairingStrategy.auto:
+        if strategy in (PairingStrategy.auto, PairingStrategy.context):
             strategy = PairingStrategy.all if len(claims) <= self.auto_limit else PairingStrategy.neighbours
         if strategy is PairingStrategy.all:
             ids = sorted(c.id for c in claims)

@@ -55,3 +55,34 @@ def test_neighbours_scale_blockwise() -> None:
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     pairs = Pairer(PairingStrategy.neighbours, k=5).run(_claims([f"c{i}" for i in range(3000)]), emb)
     assert 3000 * 5 / 2 <= len(pairs) <= 3000 * 5
+
+
+def test_context_premises_are_windows_of_the_same_document_without_the_other_claim() -> None:
+    texts = ["A one two three.", "B one two three.", "C one two three.", "D one two three."]
+    claims = [Claim(i, t, 0, len(t), "d1" if i < 3 else "d2") for i, t in enumerate(texts)]
+    pairer = Pairer(PairingStrategy.context, window=1)
+    pairs = pairer.run(claims, FakeEmbedder().embed(texts))
+    assert len(pairs) == 6  # short input: the pairs of `all`
+    from_a, from_b = pairer.premises(claims, pairs)
+    premise = {(p.a, p.b): (x, y) for p, x, y in zip(pairs, from_a, from_b, strict=True)}
+    assert premise[(0, 2)] == ("A one two three. B one two three.", "B one two three. C one two three.")
+    assert premise[(0, 1)] == ("A one two three.", "B one two three. C one two three.")  # B is the hypothesis
+    assert premise[(2, 3)] == ("B one two three. C one two three.", "D one two three.")  # d2 is another document
+
+
+def test_other_strategies_use_the_claim_as_premise() -> None:
+    texts = ["A one two three.", "B one two three.", "C one two three."]
+    claims = [Claim(i, t, 0, len(t), "d") for i, t in enumerate(texts)]
+    pairer = Pairer(PairingStrategy.all)
+    pairs = pairer.run(claims)
+    assert pairer.premises(claims, pairs) == ([texts[p.a] for p in pairs], [texts[p.b] for p in pairs])
+
+
+def test_detect_with_context_sends_windows_to_the_model(fake_scorer, fake_embedder) -> None:
+    from contradict.api import detect
+
+    text = "The sky is blue over the city.\nThe sun is out over the city.\nThe sky is not blue over the city."
+    report = detect(text, scorer=fake_scorer, embedder=fake_embedder, pairer=Pairer(PairingStrategy.context))
+    premises = [p for p, _ in fake_scorer.calls[0]]
+    assert "The sky is blue over the city. The sun is out over the city." in premises
+    assert len(fake_scorer.calls[0]) == 2 * len(report.scores.pairs)
