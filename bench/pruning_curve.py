@@ -1,0 +1,106 @@
+"""Pruning recall on ContraDoc: what candidate pruning keeps of all-pairs scoring, against NLI calls.
+
+Usage: python bench/pruning_curve.py [--model DIR] [--limit N] [--ks 1,2,3,5,8,10] [--out FILE]
+Needs ../shared/data/documents/contradoc_dev.jsonl. Each document is scored once with all pairs (both
+directions); a pruned strategy's pairs are a subset, so its scores are read from that matrix (a pair's
+score does not depend on which other pairs are scored). `context` changes the premises, so it is scored
+in a second pass. For each strategy it prints: NLI calls, the share of all-pairs contradictions (score at
+the model's threshold) that it keeps, evidence hit@1/@3 on contradictory documents, and document-level
+ROC-AUC (document score = its best pair).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from contradict.aggregate import verdicts
+from contradict.api import detect, get_embedder, get_scorer
+from contradict.evaluation.runner import evidence_rank
+from contradict.evaluation.tasks import default_data_root, load_rows, resolve_task
+from contradict.nli import resolve_model
+from contradict.pairing import Pairer, PairingStrategy
+from contradict.types import Document
+
+
+def summarise(name: str, docs: list[dict], threshold: float) -> str:
+    labels = np.array([d["label"] == "contradictory" for d in docs])
+    best = np.array([d["scores"].max() if len(d["scores"]) else 0.0 for d in docs])
+    calls = sum(2 * len(d["scores"]) for d in docs)
+    found_all = sum(d["found_all"] for d in docs)
+    kept = sum(d["kept"] for d in docs)
+    ranks = [d["rank"] for d in docs if d["label"] == "contradictory"]
+    hit1 = np.mean([r is not None and r <= 1 for r in ranks])
+    hit3 = np.mean([r is not None and r <= 3 for r in ranks])
+    auc = roc_auc_score(labels, best) if 0 < labels.sum() < len(labels) else float("nan")
+    keep = kept / found_all if found_all else float("nan")
+    return f"{name:18} {calls:8d} {keep:8.3f} {hit1:7.3f} {hit3:7.3f} {auc:8.3f}"
+
+
+def outcome(row: dict, pairs: list, keep: np.ndarray, score: np.ndarray, found: set, by_id: dict, t: float) -> dict:
+    """What one strategy kept of one document: its pair scores, the all-pairs finds it still finds (scores
+    at the threshold ``t``), the evidence rank."""
+    chosen = [p for p, k in zip(pairs, keep, strict=True) if k]
+    finds = {p for p, k, s in zip(pairs, keep, score, strict=True) if k and s >= t}
+    order = np.argsort(-score[keep], kind="stable")[:3]
+    top = [(by_id[chosen[i][0]], by_id[chosen[i][1]]) for i in order]
+    rank = evidence_rank(row["evidence"], top) if row["label"] == "contradictory" else None
+    return {"label": row["label"], "scores": score[keep], "found_all": len(found), "kept": len(found & finds),
+            "rank": rank}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--ks", default="1,2,3,5,8,10")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    scorer = get_scorer(None if args.model is None else resolve_model(args.model))
+    threshold = float(scorer.settings.get("threshold", 0.5))
+    embedder = get_embedder()
+    rows = load_rows(resolve_task("contradoc_dev"), default_data_root(), args.limit)
+    ks = [int(k) for k in args.ks.split(",")]
+    results: dict[str, list[dict]] = {name: [] for name in ["all", *(f"neighbours k={k}" for k in ks), "context"]}
+    start = time.perf_counter()
+    for row in rows:
+        doc = Document(row["id"], row["text"])
+        report = detect(doc, scorer=scorer, embedder=embedder, threshold=0.0, pairer=Pairer(PairingStrategy.all))
+        scores = report.scores
+        claims = report.claims
+        score = verdicts(scores, report.relatedness_full).score if scores is not None else np.zeros(0)
+        pairs = [tuple(p) for p in scores.pairs.tolist()] if scores is not None else []
+        found = {p for p, s in zip(pairs, score, strict=True) if s >= threshold}
+        emb = embedder.embed([c.text for c in claims]) if len(claims) >= 2 else None
+        by_id = {c.id: c.text for c in claims}
+
+        everything = np.ones(len(pairs), dtype=bool)
+        results["all"].append(outcome(row, pairs, everything, score, found, by_id, threshold))
+        for k in ks:
+            subset = (
+                {(p.a, p.b) for p in Pairer(PairingStrategy.neighbours, k=k).run(claims, emb)}
+                if emb is not None
+                else set()
+            )
+            keep = np.array([p in subset for p in pairs], dtype=bool)
+            results[f"neighbours k={k}"].append(outcome(row, pairs, keep, score, found, by_id, threshold))
+        ctx = detect(doc, scorer=scorer, embedder=embedder, threshold=0.0, pairer=Pairer(PairingStrategy.context))
+        ctx_score = verdicts(ctx.scores, ctx.relatedness_full).score if ctx.scores is not None else np.zeros(0)
+        results["context"].append(outcome(row, pairs, everything, ctx_score, found, by_id, threshold))
+    seconds = time.perf_counter() - start
+    lines = [
+        f"contradoc_dev: {len(rows)} documents, model {scorer.model_name}, threshold {threshold:.3f}, {seconds:.0f} s",
+        f"{'strategy':18} {'calls':>8} {'kept':>8} {'hit@1':>7} {'hit@3':>7} {'ROC-AUC':>8}",
+        *(summarise(name, docs, threshold) for name, docs in results.items()),
+    ]
+    print("\n".join(lines))
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
