@@ -279,6 +279,59 @@ def train(
     raise typer.Exit(_run(body))
 
 
+@app.command()
+def calibrate(
+    model: ModelOption = None,
+    task: Annotated[str, typer.Option(help="Dev task to fit the temperature on.")] = "lingnli_validation",
+    check: Annotated[
+        list[str] | None, typer.Option(help="Other tasks to report calibration error on (before/after).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
+    data_root: Annotated[
+        Path | None, typer.Option(help="Root of task data paths (default: $CONTRADICT_DATA or ../shared/data).")
+    ] = None,
+    save: Annotated[bool, typer.Option(help="Store the temperature with the model (contradict.json).")] = False,
+) -> None:
+    """Fit a temperature on a dev task; print expected calibration error before and after."""
+    from contradict.calibration import apply_temperature, expected_calibration_error, fit_temperature
+    from contradict.evaluation.runner import Evaluator
+    from contradict.evaluation.tasks import default_data_root
+    from contradict.nli import NLIScorer, resolve_model, save_model_settings
+
+    def body() -> int:
+        scorer = NLIScorer(None if model is None else resolve_model(model), temperature=1.0)
+        root = data_root or default_data_root()
+        with progress_bars() as factory:
+            evaluator = Evaluator(scorer, data_root=root, limit=limit, progress=factory)
+            results = [evaluator.run(name) for name in [task, *(check or [])]]
+        dev = results[0]
+        if dev.skipped is not None or dev.probs is None:
+            raise ConfigError(f"cannot calibrate on {task}: {dev.skipped or 'not a pair task'}")
+        temperature = fit_temperature(dev.probs, dev.labels)
+        out = Console()
+        out.print(f"temperature {temperature:.3f} (fitted on {task}, {len(dev.labels)} pairs)")
+        for r in results:
+            if (
+                r.skipped is not None
+                or r.probs is None
+                or not set(r.labels) <= {"entailment", "neutral", "contradiction"}
+            ):
+                out.print(f"{r.task}: skipped ({r.skipped or 'not a 3-way pair task'})")
+                continue
+            before = expected_calibration_error(r.probs, r.labels)
+            after = expected_calibration_error(apply_temperature(r.probs, temperature), r.labels)
+            role = "dev" if r is dev else "held out"
+            out.print(f"{r.task} ({role}): ECE {before:.4f} -> {after:.4f}")
+        if save:
+            path = save_model_settings(scorer.model_name, {"temperature": round(temperature, 4)})
+            stderr.print(
+                f"temperature stored in {path}; choose thresholds again: contradict eval ... --save-thresholds"
+            )
+        return EXIT_OK
+
+    raise typer.Exit(_run(body))
+
+
 @app.command("eval")
 def eval_command(
     tasks: Annotated[

@@ -143,6 +143,7 @@ class _Loaded:
     tokenizer: Any
     columns: list[int]
     max_length: int
+    temperature: float = 1.0
 
 
 class NLIScorer:
@@ -160,6 +161,7 @@ class NLIScorer:
         max_length: int | None = None,
         precision: Precision = Precision.fp32,
         threads: int | None = None,
+        temperature: float | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -168,6 +170,9 @@ class NLIScorer:
         self.max_length = max_length
         self.precision = Precision(precision)
         self.threads = threads
+        if temperature is not None and temperature <= 0:
+            raise ValueError(f"temperature must be > 0, got {temperature}")
+        self.temperature = temperature  # None: the model's stored calibration (contradict.json), else 1
         self._loaded: _Loaded | None = None
 
     @property
@@ -209,8 +214,15 @@ class NLIScorer:
         max_length = min(int(limit), int(tok_limit) if tok_limit < 100_000 else int(limit))
         if self.max_length is not None:
             max_length = min(max_length, self.max_length)
-        logger.info("loaded NLI model %s (labels %s, max_length %d)", self.model_name, config.id2label, max_length)
-        return _Loaded(model, tokenizer, columns, max_length)
+        temperature = self.temperature or float(self.settings.get("temperature", 1.0))
+        logger.info(
+            "loaded NLI model %s (labels %s, max_length %d, temperature %.3f)",
+            self.model_name,
+            config.id2label,
+            max_length,
+            temperature,
+        )
+        return _Loaded(model, tokenizer, columns, max_length, temperature)
 
     def predict(
         self,
@@ -242,7 +254,7 @@ class NLIScorer:
                 )
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision is Precision.bf16):
                     logits = loaded.model(**batch).logits
-                probs = torch.softmax(logits.float(), dim=-1)[:, loaded.columns]
+                probs = torch.softmax(logits.float() / loaded.temperature, dim=-1)[:, loaded.columns]
                 out[idx] = probs.numpy()
                 done += len(idx)
                 if progress is not None:

@@ -14,6 +14,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from contradict.calibration import expected_calibration_error
 from contradict.types import CONTRADICTION, NLI_LABELS
 
 
@@ -36,6 +37,7 @@ def pair_metrics(labels: Sequence[str], probs: np.ndarray, threshold: float) -> 
         return out
     present = sorted(set(labels))
     out["accuracy"] = float(accuracy_score(y, pred))
+    out["ece"] = expected_calibration_error(probs, list(y))
     out["macro_f1"] = float(f1_score(y, pred, labels=present, average="macro", zero_division=0))
     if len(present) == 3:
         out["accuracy_2way"] = float(accuracy_score(y == "entailment", pred == "entailment"))

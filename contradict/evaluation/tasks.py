@@ -32,6 +32,7 @@ PAIR_METRICS = (
     "roc_auc",
     "average_precision",
     "accuracy_2way",
+    "ece",
 )
 DOCUMENT_METRICS = ("roc_auc", "balanced_accuracy", "evidence_hit@1", "evidence_hit@3")
 #: ``dev`` value meaning "a deterministic half of this task (by a hash of the row id) is the dev data".
