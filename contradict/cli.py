@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from contradict.errors import ConfigError, ContradictError
 from contradict.ingest import InputFormat
+from contradict.nli import Precision
 from contradict.pairing import Pairer, PairingStrategy
 from contradict.types import OutputFormat
 
@@ -41,6 +42,12 @@ T = TypeVar("T")
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 ModelOption = Annotated[
     str | None, typer.Option("--model", "-m", help="Model directory or hub id (default: the shipped model).")
+]
+PrecisionOption = Annotated[
+    Precision,
+    typer.Option(
+        help="Inference precision: fp32, or int8 (dynamic quantisation, ~2x faster here).", case_sensitive=False
+    ),
 ]
 
 
@@ -112,6 +119,7 @@ def check(
     ] = None,
     also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
+    precision: PrecisionOption = Precision.fp32,
     threshold: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
@@ -165,6 +173,7 @@ def check(
             "against": sources or None,
             "also_internal": also_internal,
             "model": model,
+            "precision": precision,
             "top": top,
             "pairer": Pairer(pairs),
         }
@@ -339,6 +348,7 @@ def eval_command(
         typer.Argument(help="Task names ('all' for every shipped task), task YAML files, or JSONL/CSV data files."),
     ],
     model: ModelOption = None,
+    precision: PrecisionOption = Precision.fp32,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Use this threshold instead of choosing one on dev data.")
@@ -363,7 +373,7 @@ def eval_command(
         if output_format not in (OutputFormat.text, OutputFormat.json):
             raise ConfigError(f"eval supports --format text or json, not {output_format.value}")
         names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
-        scorer = get_scorer(None if model is None else resolve_model(model))
+        scorer = get_scorer(None if model is None else resolve_model(model), precision)
         root = data_root or default_data_root()
         results = []
         with progress_bars() as factory:

@@ -79,10 +79,10 @@ def test_bad_input_files_exit_2_with_one_line(tmp_path: Path, fake_pipeline, con
 
 def test_encoding_option_decodes_other_encodings(tmp_path: Path, fake_pipeline) -> None:
     path = tmp_path / "latin.txt"
-    path.write_bytes("Le café est très chaud ce matin.\n".encode("latin-1"))
+    path.write_bytes("The café in Zürich was very busy this morning.\n".encode("latin-1"))
     result = runner.invoke(app, ["check", str(path), "--encoding", "latin-1", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["claims"][0]["text"] == "Le café est très chaud ce matin."
+    assert json.loads(result.stdout)["claims"][0]["text"] == "The café in Zürich was very busy this morning."
 
 
 def test_missing_file_and_directory_exit_2(tmp_path: Path, fake_pipeline) -> None:
@@ -208,3 +208,14 @@ def test_a_10_mb_input_runs_with_bounded_memory(tmp_path: Path, fake_pipeline) -
     assert claims == 2 * n
     assert data["pairs_scored"] <= claims * 15  # pruned: linear in the claims, not quadratic
     assert peak < 2_000_000_000
+
+
+def test_precision_option_reaches_the_scorer(tmp_path: Path, tiny_model: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(CONTRA, encoding="utf-8")
+    api.get_scorer.cache_clear()
+    result = runner.invoke(app, ["check", str(draft), "--model", str(tiny_model), "--precision", "int8", "-f", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert api.get_scorer.cache_info().currsize == 1
+    scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8)
+    assert scorer.precision.value == "int8" and scorer._loaded is not None
