@@ -1,0 +1,130 @@
+"""Speed and memory of contradict on this machine, against a naive baseline.
+
+Usage: python bench/speed.py [--model DIR] [--precision fp32|int8] [--pairs auto|all|neighbours|context]
+                             [--skip-baseline] [--skip-long] [--mb N]
+Prints claims, pairs scored, seconds, directed pairs/s and peak memory for
+  (a) the example story, warm, through the API;
+  (b) a cold `contradict check` process on it;
+  (c) a 10,000-word document assembled from ContraDoc dev texts (needs ../shared/data), warm;
+  (d) a naive baseline on the example story: a plain transformers text-classification pipeline called
+      once per directed pair, all pairs, and the speed-up of (a) over it;
+  (e) with --mb N, an N-megabyte input built from the same ContraDoc texts, warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import contradict
+from contradict.api import get_scorer
+from contradict.evaluation.tasks import default_data_root
+from contradict.nli import Precision, resolve_model
+from contradict.pairing import Pairer, PairingStrategy
+
+REPO = Path(__file__).resolve().parent.parent
+STORY = REPO / "examples" / "russia-syria-airstrikes.txt"
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(text: str, args: argparse.Namespace, name: str) -> None:
+    tracemalloc.start()
+    start = time.perf_counter()
+    report = contradict.detect(
+        contradict.Document(name, text), model=args.model, precision=args.precision, pairer=Pairer(args.pairs)
+    )
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    pairs = len(report.scores.pairs) if report.scores is not None else 0
+    print(
+        f"  {name}: {len(text.split())} words, {len(report.claims)} claims, {pairs} pairs ({2 * pairs} NLI calls), "
+        f"{seconds:.2f} s, {2 * pairs / seconds:.0f} directed pairs/s, peak Python heap {peak / 2**20:.0f} MiB, "
+        f"process max RSS {rss_mib():.0f} MiB"
+    )
+
+
+def contradoc_text(words: int) -> str:
+    root = default_data_root() or REPO.parent / "shared" / "data"
+    path = root / "documents" / "contradoc_dev.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: (c) and (e) need ../shared/data")
+    texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    out, count, i = [], 0, 0
+    while count < words:
+        t = texts[i % len(texts)]
+        out.append(t)
+        count += len(t.split())
+        i += 1
+    return "\n\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--precision", type=Precision, default=Precision.fp32)
+    parser.add_argument("--pairs", type=PairingStrategy, default=PairingStrategy.auto)
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-long", action="store_true")
+    parser.add_argument("--mb", type=float, default=0.0)
+    args = parser.parse_args()
+    story = STORY.read_text(encoding="utf-8")
+    scorer = get_scorer(None if args.model is None else resolve_model(args.model), args.precision)
+    print(f"model {scorer.model_name}, precision {args.precision.value}, pairs {args.pairs.value}")
+
+    print("(a) example story, warm API (second call; the first loads the models)")
+    contradict.detect(story, model=args.model, precision=args.precision, pairer=Pairer(args.pairs))
+    timed(story, args, STORY.name)
+
+    print("(b) cold CLI process")
+    cmd = [sys.executable, "-m", "contradict", "check", str(STORY), "-f", "json", "--pairs", args.pairs.value]
+    cmd += ["--precision", args.precision.value] + (["--model", args.model] if args.model else [])
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    cold = time.perf_counter() - start
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"  {cold:.2f} s, exit {proc.returncode}, {json.loads(proc.stdout)['pairs_scored']} pairs, "
+        f"max RSS {child:.0f} MiB"
+    )
+
+    if not args.skip_long:
+        print("(c) 10,000-word document from ContraDoc dev texts, warm API")
+        timed(contradoc_text(10_000), args, "contradoc-10k-words")
+
+    if not args.skip_baseline:
+        print("(d) naive baseline: transformers pipeline, one call per directed pair, all pairs")
+        from transformers import pipeline
+
+        claims = contradict.detect(story, model=args.model, top=0).claims
+        texts = [c.text for c in claims]
+        directed = [(a, b) for i, a in enumerate(texts) for j, b in enumerate(texts) if i != j]
+        classify = pipeline("text-classification", model=scorer.model_name, device="cpu")
+        start = time.perf_counter()
+        for a, b in directed:
+            classify({"text": a, "text_pair": b}, top_k=None)
+        naive = time.perf_counter() - start
+        print(f"  {len(directed)} directed pairs in {naive:.2f} s, {len(directed) / naive:.0f} pairs/s")
+        start = time.perf_counter()
+        report = contradict.detect(story, model=args.model, precision=args.precision, pairer=Pairer(args.pairs))
+        ours = time.perf_counter() - start
+        pairs = len(report.scores.pairs)
+        print(f"  contradict (a) again: {ours:.2f} s for {2 * pairs} calls: {naive / ours:.1f}x faster end to end")
+
+    if args.mb:
+        print(f"(e) {args.mb:g} MB input from ContraDoc dev texts, warm API")
+        text = contradoc_text(int(args.mb * 1_000_000 / 6.2))
+        timed(text, args, f"contradoc-{args.mb:g}MB")
+
+
+if __name__ == "__main__":
+    main()
