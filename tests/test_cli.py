@@ -186,13 +186,15 @@ def test_a_10_mb_input_runs_with_bounded_memory(tmp_path: Path, fake_pipeline) -
     import tracemalloc
 
     paragraph = (
-        "The council approved a budget of {n} million dollars for the new bridge on Tuesday. "
-        "Officials said construction would begin in the spring and last about {m} months.\n"
+        "The council approved a budget of {n} million dollars for the new bridge over the river on Tuesday, after "
+        "a long debate in which residents of both banks asked for a footpath, a cycle lane and a lower speed limit. "
+        "Officials said construction of bridge {n} would begin in the spring and last about {m} months, with the "
+        "old crossing kept open to traffic until the new one is finished and inspected by the state engineers.\n"
     )
     lines, size = [], 0
     n = 0
     while size < 10_000_000:
-        line = paragraph.format(n=n % 997, m=n % 31)
+        line = paragraph.format(n=n, m=n % 31)  # every sentence unique: repeats would be skipped
         lines.append(line)
         size += len(line)
         n += 1
