@@ -70,6 +70,11 @@ class Pairer:
         return self.strategy is not PairingStrategy.all
 
     def run(self, claims: Sequence[Claim], embeddings: np.ndarray | None = None) -> list[Pair]:
+        """Candidate pairs; two clauses of one sentence ("X, but Y") are never paired."""
+        origin = {c.id: (c.document, c.sentence) for c in claims if c.sentence is not None}
+        return [p for p in self._candidates(claims, embeddings) if p.a not in origin or origin[p.a] != origin.get(p.b)]
+
+    def _candidates(self, claims: Sequence[Claim], embeddings: np.ndarray | None) -> list[Pair]:
         strategy = self.strategy
         if strategy in (PairingStrategy.auto, PairingStrategy.context):
             strategy = PairingStrategy.all if len(claims) <= self.auto_limit else PairingStrategy.neighbours

@@ -130,7 +130,7 @@ class Segmenter:
             source = doc.view if doc.view is not None else doc.text
             # In a markup view, blanked markup leaves runs of spaces: the model sees them collapsed.
             tidy = (lambda t: " ".join(t.split())) if doc.view is not None else (lambda t: t)
-            for start, end, sentence in split_sentences(source):
+            for number, (start, end, sentence) in enumerate(split_sentences(source)):
                 line_start = source.rfind("\n", 0, start) + 1
                 line_end = source.find("\n", end)
                 line = source[line_start : len(source) if line_end < 0 else line_end]
@@ -149,9 +149,10 @@ class Segmenter:
                     speaker = speakers.update(raw, att)
                     a, b = start + att.start, start + att.end
                     for s, e in split_clauses(source[a:b], self.min_words) if self.clauses else [(0, b - a)]:
-                        claims.append(Claim(len(claims), tidy(source[a + s : a + e]), a + s, a + e, doc.id, speaker))
+                        claim = Claim(len(claims), tidy(source[a + s : a + e]), a + s, a + e, doc.id, speaker, number)
+                        claims.append(claim)
                 else:
-                    claims.append(Claim(len(claims), sentence, start, end, doc.id))
+                    claims.append(Claim(len(claims), sentence, start, end, doc.id, None, number))
         return Segmentation(tuple(claims), tuple(skipped))
 
 

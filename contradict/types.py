@@ -50,6 +50,7 @@ class Claim:
     end: int
     document: str
     speaker: str | None = None  # who makes the claim (reported speech); None: the narrator
+    sentence: int | None = None  # index of the sentence it came from in its document (clauses share it)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -86,3 +86,14 @@ def test_detect_with_context_sends_windows_to_the_model(fake_scorer, fake_embedd
     premises = [p for p, _ in fake_scorer.calls[0]]
     assert "The sky is blue over the city. The sun is out over the city." in premises
     assert len(fake_scorer.calls[0]) == 2 * len(report.scores.pairs)
+
+
+def test_clauses_of_one_sentence_are_not_paired() -> None:
+    from contradict.segment import Segmenter
+    from contradict.types import Document
+
+    text = "They are clear about what they say, and their actions now reflect it.\nThe sky is not blue today."
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.sentence for c in claims] == [0, 0, 1]
+    pairs = {(p.a, p.b) for p in Pairer(PairingStrategy.all).run(claims)}
+    assert pairs == {(0, 2), (1, 2)}
