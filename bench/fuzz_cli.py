@@ -100,7 +100,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.n + args.real):
             real = i >= args.n
-            api.get_scorer = real_get_scorer if real else (lambda model=None, precision=None: FakeScorer())
+            api.get_scorer = (
+                real_get_scorer if real else (lambda model=None, precision=None, threads=None: FakeScorer())
+            )
             api.get_embedder = real_get_embedder if real else (lambda: FakeEmbedder())
             text = generate(rng)
             path = Path(tmp) / f"in{rng.choice(SUFFIXES)}"

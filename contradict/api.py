@@ -27,9 +27,12 @@ TextInput = str | Document | Sequence[str | Document]
 
 
 @functools.lru_cache(maxsize=4)
-def get_scorer(model: str | None = None, precision: Precision = Precision.fp32) -> NLIScorer:
-    """One scorer per model, precision and process: the weights load once."""
-    return NLIScorer(model, precision=precision)
+def get_scorer(
+    model: str | None = None, precision: Precision = Precision.fp32, threads: int | None = None
+) -> NLIScorer:
+    """One scorer per model, precision and process: the weights load once. ``threads``: torch threads
+    (default: torch's choice, one per core)."""
+    return NLIScorer(model, precision=precision, threads=threads)
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,6 +71,7 @@ def detect(
     also_internal: bool = False,
     model: str | os.PathLike[str] | None = None,
     precision: Precision = Precision.fp32,
+    threads: int | None = None,
     threshold: float | None = None,
     top: int | None = None,
     relatedness_full: float | None = None,
@@ -90,7 +94,7 @@ def detect(
         raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
     if top is not None and top < 0:
         raise ConfigError(f"top must be >= 0, got {top}")
-    scorer = scorer or get_scorer(None if model is None else resolve_model(model), Precision(precision))
+    scorer = scorer or get_scorer(None if model is None else resolve_model(model), Precision(precision), threads)
     settings = scorer.settings
     threshold = float(settings.get("threshold", FALLBACK_THRESHOLD)) if threshold is None else threshold
     if relatedness_full is None:

@@ -43,6 +43,7 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Outp
 ModelOption = Annotated[
     str | None, typer.Option("--model", "-m", help="Model directory or hub id (default: the shipped model).")
 ]
+ThreadsOption = Annotated[int | None, typer.Option(min=1, help="CPU threads for the model (default: one per core).")]
 PrecisionOption = Annotated[
     Precision,
     typer.Option(
@@ -120,6 +121,7 @@ def check(
     also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
     precision: PrecisionOption = Precision.fp32,
+    threads: ThreadsOption = None,
     threshold: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
@@ -174,6 +176,7 @@ def check(
             "also_internal": also_internal,
             "model": model,
             "precision": precision,
+            "threads": threads,
             "top": top,
             "pairer": Pairer(pairs),
         }
@@ -349,6 +352,7 @@ def eval_command(
     ],
     model: ModelOption = None,
     precision: PrecisionOption = Precision.fp32,
+    threads: ThreadsOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Use this threshold instead of choosing one on dev data.")
@@ -373,7 +377,7 @@ def eval_command(
         if output_format not in (OutputFormat.text, OutputFormat.json):
             raise ConfigError(f"eval supports --format text or json, not {output_format.value}")
         names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
-        scorer = get_scorer(None if model is None else resolve_model(model), precision)
+        scorer = get_scorer(None if model is None else resolve_model(model), precision, threads)
         root = data_root or default_data_root()
         results = []
         with progress_bars() as factory:

@@ -75,7 +75,7 @@ def fake_embedder() -> FakeEmbedder:
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakeScorer:
     """Make detect() (and so the CLI) use the fake scorer and embedder unless given others."""
     scorer = FakeScorer()
-    monkeypatch.setattr(api, "get_scorer", lambda model=None, precision=None: scorer)
+    monkeypatch.setattr(api, "get_scorer", lambda model=None, precision=None, threads=None: scorer)
     monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
     return scorer
 

@@ -219,5 +219,5 @@ def test_precision_option_reaches_the_scorer(tmp_path: Path, tiny_model: Path) -
     result = runner.invoke(app, ["check", str(draft), "--model", str(tiny_model), "--precision", "int8", "-f", "json"])
     assert result.exit_code in (0, 1), result.output
     assert api.get_scorer.cache_info().currsize == 1
-    scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8)
+    scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8, None)
     assert scorer.precision.value == "int8" and scorer._loaded is not None
