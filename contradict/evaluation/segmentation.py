@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from contradict.errors import DataError
@@ -75,20 +75,7 @@ class SegmentationScores:
         return self.matched_skipped / self.gold_skipped if self.gold_skipped else 1.0
 
     def __add__(self, other: SegmentationScores) -> SegmentationScores:
-        return SegmentationScores(*(a + b for a, b in zip(_fields(self), _fields(other), strict=True)))
-
-
-def _fields(s: SegmentationScores) -> tuple[int, ...]:
-    return (
-        s.gold_claims,
-        s.predicted_claims,
-        s.matched_claims,
-        s.speakers_right,
-        s.gold_skipped,
-        s.predicted_skipped,
-        s.matched_skipped,
-        s.reasons_right,
-    )
+        return SegmentationScores(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 def load_gold(path: Path) -> list[GoldStory]:
