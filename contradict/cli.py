@@ -240,9 +240,15 @@ def train(
     corruption_entailments: Annotated[
         int, typer.Option(help="Positives to match them: a sentence against its own leading clause.")
     ] = 0,
+    extensions: Annotated[
+        int, typer.Option(help="Pairs lengthened with unrelated words, labelled by logic (see the model card).")
+    ] = 0,
     both_orders: Annotated[
         bool, typer.Option(help="Add every contradiction a second time with premise and hypothesis swapped.")
     ] = False,
+    swap_contradictions: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Swap this share of contradictions in place (balance kept).")
+    ] = 0.0,
     epochs: Annotated[float, typer.Option(min=0.01)] = 1.0,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
     learning_rate: Annotated[float, typer.Option("--lr")] = 5e-5,
@@ -273,7 +279,9 @@ def train(
             unrelated_pairs=unrelated,
             corruptions=corruptions,
             corruption_entailments=corruption_entailments,
+            extensions=extensions,
             both_orders_contradiction=both_orders,
+            swap_contradictions=swap_contradictions,
             epochs=epochs,
             batch_size=batch_size,
             learning_rate=learning_rate,

@@ -50,9 +50,11 @@ class TrainConfig:
     news_bodies: Path | None = None  # JSONL with `text`: source of same-article and unrelated negatives
     same_article_pairs: int = 0
     unrelated_pairs: int = 0
-    both_orders_contradiction: bool = False
+    both_orders_contradiction: bool = False  # add each contradiction again, swapped (more contradictions)
+    swap_contradictions: float = 0.0  # swap this share of contradictions in place (class balance kept)
     corruptions: int = 0  # FactCC-style contradictions (number, negation, antonym) made from source sentences
     corruption_entailments: int = 0  # matching positives: a sentence against its own leading clause
+    extensions: int = 0  # logic-preserving distractor extensions of existing pairs (see `extend_pairs`)
     epochs: float = 1.0
     batch_size: int = 32
     learning_rate: float = 5e-5
@@ -155,6 +157,46 @@ def news_negatives(articles: list[list[str]], same_article: int, unrelated: int,
     return out
 
 
+def _attach(sentence: str, filler: str, rng: random.Random) -> str:
+    """``sentence`` followed by ``filler``: as a second sentence, or as a trailing phrase after a comma (the
+    shape of an appositive or a place description that a claim in a news story often carries)."""
+    if rng.random() < 0.5:
+        return f"{sentence.rstrip()} {filler.strip()}"
+    head = sentence.rstrip().rstrip(".!")
+    tail = filler.strip()
+    if ", " in tail:
+        tail = tail.split(", ", 1)[1]
+    return f"{head}, {tail[:1].lower()}{tail[1:]}"
+
+
+def extend_pairs(examples: Sequence[Example], fillers: Sequence[str], n: int, rng: random.Random) -> list[Example]:
+    """Pairs made longer with unrelated material, each with the label logic gives it.
+
+    A claim that contradicts the premise still contradicts it with more said after it; a premise that
+    entails or contradicts a hypothesis still does with more said in it; a hypothesis that was entailed
+    is no longer entailed once it adds something the premise does not say (neutral). NLI training pairs
+    are short and tidy, while claims in news carry trailing descriptions ("…outside Homs, an industrial
+    hub in western Syria"); these pairs teach the model that the extra words do not undo a contradiction.
+    """
+    if n <= 0 or not fillers:
+        return []
+    c, e, nt = (LABELS.index(x) for x in ("contradiction", "entailment", "neutral"))
+    pool = [x for x in examples if x.label in (c, e) and not x.source.startswith("news")]
+    if not pool:
+        return []
+    out: list[Example] = []
+    for _ in range(n):
+        x = rng.choice(pool)
+        filler = rng.choice(fillers)
+        if rng.random() < 0.5:  # longer premise: the label stands
+            out.append(Example(_attach(x.premise, filler, rng), x.hypothesis, x.label, f"{x.source}_ext_premise"))
+        elif x.label == c:  # longer contradicting hypothesis: still a contradiction
+            out.append(Example(x.premise, _attach(x.hypothesis, filler, rng), c, f"{x.source}_ext_hypothesis"))
+        else:  # longer entailed hypothesis: the addition is not supported
+            out.append(Example(x.premise, _attach(x.hypothesis, filler, rng), nt, f"{x.source}_ext_hypothesis"))
+    return out
+
+
 def build_examples(config: TrainConfig) -> list[Example]:
     aliases = dict(LABEL_ALIASES)
     for raw, mapped in config.label_map:
@@ -179,6 +221,20 @@ def build_examples(config: TrainConfig) -> list[Example]:
         made = corrupt(sentences, config.corruptions, config.corruption_entailments, rng)
         logger.info("corruptions: %d pairs %s", len(made), dict(Counter(c.rule for c in made)))
         examples.extend(Example(c.premise, c.hypothesis, LABELS.index(c.label), f"corrupt_{c.rule}") for c in made)
+    if config.extensions:
+        fillers = [s for sents in articles for s in sents] or sorted({e.premise for e in examples})
+        made_ext = extend_pairs(examples, fillers, config.extensions, rng)
+        kinds = Counter(e.source.rsplit("_", 1)[-1] for e in made_ext)
+        logger.info("extensions: %d pairs %s", len(made_ext), dict(kinds))
+        examples.extend(made_ext)
+    if config.swap_contradictions:
+        contradiction = LABELS.index("contradiction")
+        examples = [
+            Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")
+            if e.label == contradiction and rng.random() < config.swap_contradictions
+            else e
+            for e in examples
+        ]
     if config.both_orders_contradiction:
         swapped = [
             Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,16 @@ import pytest
 from contradict import train as train_mod
 from contradict.corrupt import change_number, corrupt, flip_negation, prefix_entailment, swap_antonym
 from contradict.errors import DataError
-from contradict.train import DROP, LABEL_ALIASES, LABELS, TrainConfig, build_examples, read_pairs
+from contradict.train import (
+    DROP,
+    LABEL_ALIASES,
+    LABELS,
+    Example,
+    TrainConfig,
+    build_examples,
+    extend_pairs,
+    read_pairs,
+)
 from tests.conftest import build_tiny_model
 
 PAIRS = [
@@ -149,3 +160,44 @@ def test_training_resumes_to_the_same_weights(tmp_path: Path, monkeypatch: pytes
     record = json.loads((resumed / "training_args.json").read_text())
     assert record["steps"] == 6 and record["examples"] == 24
     assert json.loads((resumed / "config.json").read_text())["id2label"] == {str(i): x for i, x in enumerate(LABELS)}
+
+
+def test_extensions_keep_the_label_logic_gives() -> None:
+    c, e, n = (LABELS.index(x) for x in ("contradiction", "entailment", "neutral"))
+    examples = [
+        Example("A man sleeps.", "A man is awake.", c, "toy"),
+        Example("A man sleeps in a bed.", "A man sleeps.", e, "toy"),
+        Example("A man sleeps.", "The man is tired.", n, "toy"),
+    ]
+    fillers = ["The city, an industrial hub in the west, has 900,000 people."]
+    made = extend_pairs(examples, fillers, 200, random.Random(3))
+    assert len(made) == 200
+    by_original = {(x.premise, x.hypothesis): x.label for x in examples}
+    for x in made:
+        if x.source.endswith("_ext_premise"):
+            original = next(
+                o for o in examples if x.premise.startswith(o.premise.rstrip(".")) and o.hypothesis == x.hypothesis
+            )
+            assert x.label == original.label and len(x.premise) > len(original.premise)
+        else:
+            original = next(
+                o for o in examples if o.premise == x.premise and x.hypothesis.startswith(o.hypothesis.rstrip("."))
+            )
+            assert x.label == (c if original.label == c else n)
+        assert by_original[(original.premise, original.hypothesis)] != n  # neutral pairs are never extended
+    assert {x.source.rsplit("_", 1)[-1] for x in made} == {"premise", "hypothesis"}
+    texts = [x.premise + " | " + x.hypothesis for x in made]
+    assert any(". The city, an industrial hub" in t for t in texts)  # appended as a second sentence
+    assert any(", an industrial hub" in t and "The city" not in t for t in texts)  # as a trailing phrase
+
+
+def test_swap_contradictions_keeps_the_class_balance(tmp_path: Path) -> None:
+    path = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 40)
+    base = TrainConfig(data=(path,), out=tmp_path / "out", label_map=(("not_entailment", DROP),))
+    plain = build_examples(base)
+    swapped = build_examples(replace(base, swap_contradictions=0.5))
+    assert Counter(e.label for e in plain) == Counter(e.label for e in swapped)
+    turned = [e for e in swapped if e.source.endswith("_swapped")]
+    originals = {(e.premise, e.hypothesis) for e in plain if e.label == LABELS.index("contradiction")}
+    assert turned and all(e.label == LABELS.index("contradiction") for e in turned)
+    assert all((e.hypothesis, e.premise) in originals for e in turned)
