@@ -1,6 +1,7 @@
 """Pruning recall on ContraDoc: what candidate pruning keeps of all-pairs scoring, against NLI calls.
 
-Usage: python bench/pruning_curve.py [--model DIR] [--limit N] [--ks 1,2,3,5,8,10] [--out FILE]
+Usage: python bench/pruning_curve.py [--model DIR] [--limit N | --sample N] [--ks 1,2,3,5,8,10] [--no-context]
+                                    [--out FILE]
 Needs ../shared/data/documents/contradoc_dev.jsonl. Each document is scored once with all pairs (both
 directions); a pruned strategy's pairs are a subset, so its scores are read from that matrix (a pair's
 score does not depend on which other pairs are scored). `context` changes the premises, so it is scored
@@ -12,6 +13,7 @@ ROC-AUC (document score = its best pair).
 from __future__ import annotations
 
 import argparse
+import random
 import time
 from pathlib import Path
 
@@ -57,6 +59,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=None)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--sample", type=int, default=None, help="N documents drawn at random (seed 0), both labels")
+    parser.add_argument("--no-context", action="store_true", help="skip the context strategy (a second full pass)")
     parser.add_argument("--ks", default="1,2,3,5,8,10")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -64,8 +68,11 @@ def main() -> None:
     threshold = float(scorer.settings.get("threshold", 0.5))
     embedder = get_embedder()
     rows = load_rows(resolve_task("contradoc_dev"), default_data_root(), args.limit)
+    if args.sample is not None:
+        rows = random.Random(0).sample(rows, min(args.sample, len(rows)))
     ks = [int(k) for k in args.ks.split(",")]
-    results: dict[str, list[dict]] = {name: [] for name in ["all", *(f"neighbours k={k}" for k in ks), "context"]}
+    names = ["all", *(f"neighbours k={k}" for k in ks), *([] if args.no_context else ["context"])]
+    results: dict[str, list[dict]] = {name: [] for name in names}
     start = time.perf_counter()
     for row in rows:
         doc = Document(row["id"], row["text"])
@@ -88,12 +95,15 @@ def main() -> None:
             )
             keep = np.array([p in subset for p in pairs], dtype=bool)
             results[f"neighbours k={k}"].append(outcome(row, pairs, keep, score, found, by_id, threshold))
+        if args.no_context:
+            continue
         ctx = detect(doc, scorer=scorer, embedder=embedder, threshold=0.0, pairer=Pairer(PairingStrategy.context))
         ctx_score = verdicts(ctx.scores, ctx.relatedness_full).score if ctx.scores is not None else np.zeros(0)
         results["context"].append(outcome(row, pairs, everything, ctx_score, found, by_id, threshold))
     seconds = time.perf_counter() - start
     lines = [
-        f"contradoc_dev: {len(rows)} documents, model {scorer.model_name}, threshold {threshold:.3f}, {seconds:.0f} s",
+        f"contradoc_dev: {len(rows)} documents ({sum(r['label'] == 'contradictory' for r in rows)} contradictory),"
+        f" model {scorer.model_name}, threshold {threshold:.3f}, {seconds:.0f} s",
         f"{'strategy':18} {'calls':>8} {'kept':>8} {'hit@1':>7} {'hit@3':>7} {'ROC-AUC':>8}",
         *(summarise(name, docs, threshold) for name, docs in results.items()),
     ]
