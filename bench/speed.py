@@ -1,6 +1,6 @@
 """Speed and memory of contradict on this machine, against a naive baseline.
 
-Usage: python bench/speed.py [--model DIR] [--precision fp32|int8] [--pairs auto|all|neighbours|context]
+Usage: python bench/speed.py [--model DIR] [--precision fp32|int8] [--pairs auto|all|neighbours|context] [--k K]
                              [--skip-baseline] [--skip-long] [--mb N]
 Prints claims, pairs scored, seconds, directed pairs/s and peak memory for
   (a) the example story, warm, through the API;
@@ -35,16 +35,44 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(text: str, args: argparse.Namespace, name: str) -> None:
+def timed(text: str, args: argparse.Namespace, name: str, compute: bool = False) -> None:
     start = time.perf_counter()
     report = contradict.detect(
-        contradict.Document(name, text), model=args.model, precision=args.precision, pairer=Pairer(args.pairs)
+        contradict.Document(name, text), model=args.model, precision=args.precision, pairer=pairer(args)
     )
     seconds = time.perf_counter() - start
     pairs = len(report.scores.pairs) if report.scores is not None else 0
     print(
         f"  {name}: {len(text.split())} words, {len(report.claims)} claims, {pairs} pairs ({2 * pairs} NLI calls), "
         f"{seconds:.2f} s, {2 * pairs / seconds:.0f} directed pairs/s, process max RSS {rss_mib():.0f} MiB"
+    )
+    if compute and pairs:
+        print(f"  {compute_bound(report, seconds)}")
+
+
+def pairer(args: argparse.Namespace) -> Pairer:
+    return Pairer(args.pairs) if args.k is None else Pairer(args.pairs, k=args.k)
+
+
+def compute_bound(report: contradict.Report, seconds: float) -> str:
+    """Arithmetic of the model over the pairs scored (2 x non-embedding parameters x tokens, attention
+    left out), so the time can be set against what two cores can do at all."""
+    from transformers import AutoConfig, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(report.model)
+    config = AutoConfig.from_pretrained(report.model)
+    h, layers, inter = config.hidden_size, config.num_hidden_layers, config.intermediate_size
+    per_token = 2 * layers * (4 * h * h + 2 * h * inter)  # attention projections + feed-forward, multiply-adds x2
+    by_id = {c.id: c.text for c in report.claims}
+    assert report.scores is not None
+    tokens = 0
+    for a, b in report.scores.pairs.tolist():
+        tokens += len(tokenizer(by_id[a], by_id[b], truncation=True, max_length=512)["input_ids"])
+        tokens += len(tokenizer(by_id[b], by_id[a], truncation=True, max_length=512)["input_ids"])
+    flops = per_token * tokens
+    return (
+        f"compute: {tokens} tokens, {flops / 1e12:.2f} TFLOP of matrix products, "
+        f"{flops / seconds / 1e9:.0f} GFLOP/s achieved end to end"
     )
 
 
@@ -68,6 +96,7 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--precision", type=Precision, default=Precision.fp32)
     parser.add_argument("--pairs", type=PairingStrategy, default=PairingStrategy.auto)
+    parser.add_argument("--k", type=int, default=None, help="neighbours per claim (default: the Pairer's)")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--mb", type=float, default=0.0)
@@ -77,8 +106,8 @@ def main() -> None:
     print(f"model {scorer.model_name}, precision {args.precision.value}, pairs {args.pairs.value}")
 
     print("(a) example story, warm API (second call; the first loads the models)")
-    contradict.detect(story, model=args.model, precision=args.precision, pairer=Pairer(args.pairs))
-    timed(story, args, STORY.name)
+    contradict.detect(story, model=args.model, precision=args.precision, pairer=pairer(args))
+    timed(story, args, STORY.name, compute=True)
 
     print("(b) cold CLI process")
     cmd = [sys.executable, "-m", "contradict", "check", str(STORY), "-f", "json", "--pairs", args.pairs.value]
@@ -110,7 +139,7 @@ def main() -> None:
         naive = time.perf_counter() - start
         print(f"  {len(directed)} directed pairs in {naive:.2f} s, {len(directed) / naive:.0f} pairs/s")
         start = time.perf_counter()
-        report = contradict.detect(story, model=args.model, precision=args.precision, pairer=Pairer(args.pairs))
+        report = contradict.detect(story, model=args.model, precision=args.precision, pairer=pairer(args))
         ours = time.perf_counter() - start
         pairs = len(report.scores.pairs)
         print(f"  contradict (a) again: {ours:.2f} s for {2 * pairs} calls: {naive / ours:.1f}x faster end to end")
