@@ -247,3 +247,67 @@ def test_save_thresholds_stores_them_with_the_model(tmp_path: Path, tiny_model: 
     assert result.exit_code == 0, result.output
     stored = json.loads((model / "contradict.json").read_text())
     assert 0.0 <= stored["threshold"] <= 1.0
+
+
+AGAINST = FIXTURES / "against"
+
+
+def against_task(**changes: object) -> Task:
+    base = {
+        "name": "against",
+        "level": "document",
+        "data_files": (str(AGAINST / "stances.jsonl"),),
+        "join": {"data_files": str(AGAINST / "bodies.jsonl"), "key": "body_id"},
+        "columns": {"claim": "headline", "text": "text", "label": "stance", "id": "body_id"},
+        "label_map": {
+            "disagree": "contradictory",
+            "agree": "non_contradictory",
+            "discuss": "non_contradictory",
+            "unrelated": "drop",
+        },
+        "dev": "",
+    }
+    return Task(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def test_join_brings_the_source_text_and_drop_leaves_rows_out() -> None:
+    rows = load_rows(against_task(), None)
+    assert [r["claim"] for r in rows][:2] == ["The cat sat on the mat", "The dog sat on the mat"]
+    assert rows[1]["text"].startswith("The dog is not on the mat")
+    assert "Stocks fell sharply" not in {r["claim"] for r in rows}
+    assert [r["label"] for r in rows].count("contradictory") == 2
+
+
+def test_sample_per_label_is_seeded_and_per_label() -> None:
+    first = load_rows(against_task(sample_per_label=1), None)
+    again = load_rows(against_task(sample_per_label=1), None)
+    assert sorted(r["label"] for r in first) == ["contradictory", "non_contradictory"]
+    assert [r["row"] for r in first] == [r["row"] for r in again]
+
+
+def test_join_key_missing_from_the_joined_file_is_named(tmp_path: Path) -> None:
+    stances = tmp_path / "s.jsonl"
+    stances.write_text('{"headline": "x is y.", "body_id": "99", "stance": "agree"}\n', encoding="utf-8")
+    with pytest.raises(DataError, match="no body_id '99'"):
+        load_rows(against_task(data_files=(str(stances),)), None)
+
+
+def test_join_needs_its_two_keys() -> None:
+    with pytest.raises(DataError, match="join needs exactly the keys data_files, key"):
+        against_task(join={"data_files": "x.jsonl", "on": "body_id"})
+
+
+def test_a_claim_row_is_checked_against_its_source_only(fake_pipeline) -> None:
+    task = against_task(dev="", metrics=("roc_auc", "balanced_accuracy"))
+    result = Evaluator(fake_pipeline, data_root=None).run(task)
+    assert result.metrics["n"] == 5
+    scores = dict(zip([r["claim"] for r in load_rows(task, None)], result.scores, strict=True))
+    # the fake model calls a negation on one side only a contradiction
+    assert scores["The dog sat on the mat"] >= 0.5 and scores["The cat sat on the mat"] < 0.5
+    assert result.metrics["roc_auc"] == 1.0
+    premises = {p for call in fake_pipeline.calls for pair in call for p in pair}
+    assert "The dog sat on the mat." in premises  # the headline read as a sentence
+    # only claim-source pairs: the two sentences of one body are never paired with each other
+    assert not any(
+        {"The dog is not on the mat.", "It sat in the garden."} == set(pair) for c in fake_pipeline.calls for pair in c
+    )

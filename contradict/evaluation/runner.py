@@ -154,9 +154,22 @@ class Evaluator:
         scores = np.zeros(len(rows), dtype=np.float64)
         ranks: list[int | None] = []
         for i, row in enumerate(rows):
-            report = detect(
-                Document(row["id"], row["text"]), scorer=self.scorer, threshold=0.0, top=3, **self.detect_kwargs
-            )
+            if "claim" in row:  # the claim checked against the text as its source
+                claim = row["claim"].strip()
+                if claim and claim[-1] not in ".!?\"'”’":
+                    claim += "."  # a headline is read as the sentence it states (else it is skipped as one)
+                report = detect(
+                    Document("claim", claim),
+                    against=Document(row["id"], row["text"]),
+                    scorer=self.scorer,
+                    threshold=0.0,
+                    top=3,
+                    **self.detect_kwargs,
+                )
+            else:
+                report = detect(
+                    Document(row["id"], row["text"]), scorer=self.scorer, threshold=0.0, top=3, **self.detect_kwargs
+                )
             scores[i] = report.contradictions[0].score if report.contradictions else 0.0
             top = [(c.claim_a.text, c.claim_b.text) for c in report.contradictions]
             ranks.append(evidence_rank(row["evidence"], top) if row["label"] == "contradictory" else None)

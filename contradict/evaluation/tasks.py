@@ -3,13 +3,19 @@
 A task names its loader (``json``, ``csv`` or a hub dataset id), its files (relative to a data root),
 how columns map to premise/hypothesis/label (pair level) or text/label/evidence (document level), how
 labels map to contradict's labels, and where its threshold comes from (``dev``).
+
+A document task whose rows also have a ``claim`` checks that claim against the text as its source
+(`contradict check CLAIM --against SOURCE`): the row's score is the best claim–source pair. ``join``
+brings columns from a second file (e.g. article bodies by id), a label mapped to ``drop`` leaves its rows
+out, and ``sample_per_label`` keeps a seeded random sample of that many rows of each label.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+import random
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +29,8 @@ PAIR_LABELS = ("entailment", "neutral", "contradiction", "not_entailment")
 DOCUMENT_LABELS = ("contradictory", "non_contradictory")
 PAIR_COLUMNS = ("premise", "hypothesis", "label")
 DOCUMENT_COLUMNS = ("text", "label")
+DROP = "drop"  # a label_map target: leave such rows out
+JOIN_KEYS = ("data_files", "key")  # not `on`: YAML 1.1 reads it as a boolean
 PAIR_METRICS = (
     "accuracy",
     "macro_f1",
@@ -52,6 +60,8 @@ class Task:
     dev: str = DEFAULT_PAIR_DEV  # a task name, or "half"
     metrics: tuple[str, ...] = ()
     description: str = ""
+    join: dict[str, str] = field(default_factory=dict)  # {data_files: FILE, key: COLUMN}: columns of FILE's rows
+    sample_per_label: int | None = None  # keep a seeded random sample of this many rows per label
     source: str = ""  # where the task came from (YAML path, data file)
 
     def __post_init__(self) -> None:
@@ -61,10 +71,16 @@ class Task:
         unknown = [m for m in self.metrics if m not in known]
         if unknown:
             raise DataError(f"task {self.name}: unknown metric(s) {unknown}. Available: {', '.join(known)}")
-        allowed = PAIR_LABELS if self.level == "pair" else DOCUMENT_LABELS
+        allowed = (*(PAIR_LABELS if self.level == "pair" else DOCUMENT_LABELS), DROP)
         bad = sorted({v for v in self.label_map.values() if v not in allowed})
         if bad:
             raise DataError(f"task {self.name}: label_map targets {bad} are not among {', '.join(allowed)}")
+        if self.join and sorted(self.join) != sorted(JOIN_KEYS):
+            raise DataError(
+                f"task {self.name}: join needs exactly the keys {', '.join(JOIN_KEYS)}, got {sorted(self.join)}"
+            )
+        if self.sample_per_label is not None and self.sample_per_label < 1:
+            raise DataError(f"task {self.name}: sample_per_label must be >= 1, got {self.sample_per_label}")
 
     def column(self, canonical: str) -> str:
         return self.columns.get(canonical, canonical)
@@ -119,6 +135,7 @@ def load_task_file(path: Path) -> Task:
     raw["metrics"] = tuple(raw.get("metrics") or ())
     raw["columns"] = dict(raw.get("columns") or {})
     raw["label_map"] = {str(k): str(v) for k, v in (raw.get("label_map") or {}).items()}
+    raw["join"] = {str(k): str(v) for k, v in (raw.get("join") or {}).items()}
     return Task(**raw, source=str(path))
 
 
@@ -207,23 +224,45 @@ def data_paths(task: Task, data_root: Path | None) -> list[Path]:
     return paths
 
 
+def _load_local(task: Task, paths: list[Path]) -> Any:
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(", ".join(missing))
+    for p in paths:
+        if p.stat().st_size == 0:
+            raise DataError(f"{p}: empty file")
+    import datasets
+
+    datasets.disable_progress_bars()
+    try:
+        return datasets.load_dataset(task.loader, data_files=[str(p) for p in paths], split=task.split)
+    except Exception as exc:
+        raise DataError(f"task {task.name}: cannot load {', '.join(map(str, paths))}: {exc}") from exc
+
+
+def _joined(task: Task, data_root: Path | None) -> dict[str, dict[str, Any]]:
+    """Rows of the ``join`` file by their ``key`` column."""
+    key = task.join["key"]
+    (path,) = data_paths(replace(task, data_files=(task.join["data_files"],)), data_root)
+    ds = _load_local(task, [path])
+    if key not in ds.column_names:
+        raise DataError(f"task {task.name}: join column {key!r} not in {path}; columns are {ds.column_names}")
+    return {str(r[key]): r for r in ds}
+
+
+def _sample(rows: list[dict[str, Any]], per_label: int) -> list[dict[str, Any]]:
+    rng = random.Random(0)
+    keep: set[int] = set()
+    for label in sorted({r["label"] for r in rows}):
+        members = [i for i, r in enumerate(rows) if r["label"] == label]
+        keep.update(rng.sample(members, min(per_label, len(members))))
+    return [r for i, r in enumerate(rows) if i in keep]
+
+
 def load_rows(task: Task, data_root: Path | None, limit: int | None = None) -> list[dict[str, Any]]:
     """Rows of a task with canonical keys and labels; raises FileNotFoundError when its files are absent."""
     if task.loader in ("json", "csv"):
-        paths = data_paths(task, data_root)
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            raise FileNotFoundError(", ".join(missing))
-        for p in paths:
-            if p.stat().st_size == 0:
-                raise DataError(f"{p}: empty file")
-        import datasets
-
-        datasets.disable_progress_bars()
-        try:
-            ds = datasets.load_dataset(task.loader, data_files=[str(p) for p in paths], split=task.split)
-        except Exception as exc:
-            raise DataError(f"task {task.name}: cannot load {', '.join(map(str, paths))}: {exc}") from exc
+        ds = _load_local(task, data_paths(task, data_root))
     else:
         import datasets
 
@@ -233,23 +272,34 @@ def load_rows(task: Task, data_root: Path | None, limit: int | None = None) -> l
             raise FileNotFoundError(f"hub dataset {task.loader} ({exc})") from exc
     if limit is not None:
         ds = ds.select(range(min(limit, len(ds))))
+    joined = _joined(task, data_root) if task.join else None
+    columns = set(ds.column_names) | (set(next(iter(joined.values()), {})) if joined else set())
     required = PAIR_COLUMNS if task.level == "pair" else DOCUMENT_COLUMNS
     for canonical in required:
-        if task.column(canonical) not in ds.column_names:
+        if task.column(canonical) not in columns:
             raise DataError(
                 f"task {task.name}: column {task.column(canonical)!r} (for {canonical}) not in the data; "
-                f"columns are {ds.column_names}"
+                f"columns are {sorted(columns)}"
             )
     if len(ds) == 0:
         raise DataError(f"task {task.name}: no rows")
     rows: list[dict[str, Any]] = []
     for i, raw in enumerate(ds):
+        if joined is not None:
+            key = str(raw.get(task.join["key"]))
+            if key not in joined:
+                raise DataError(
+                    f"task {task.name}: row {i}: no {task.join['key']} {key!r} in {task.join['data_files']}"
+                )
+            raw = {**joined[key], **raw}
         label_raw = str(raw[task.column("label")]).strip()
         label = task.label_map.get(label_raw, task.label_map.get(label_raw.lower()))
         if label is None:
             raise DataError(
                 f"task {task.name}: unknown label {label_raw!r} in row {i}; known: {sorted(task.label_map)}"
             )
+        if label == DROP:
+            continue
         row: dict[str, Any] = {"label": label, "row": i}
         row["id"] = str(raw.get(task.column("id"), i)) if task.column("id") in raw else str(i)
         if task.level == "pair":
@@ -259,7 +309,13 @@ def load_rows(task: Task, data_root: Path | None, limit: int | None = None) -> l
             row["text"] = str(raw[task.column("text")])
             ev = raw.get(task.column("evidence"))
             row["evidence"] = str(ev) if ev else ""
+            if raw.get(task.column("claim")):
+                row["claim"] = str(raw[task.column("claim")])
         rows.append(row)
+    if not rows:
+        raise DataError(f"task {task.name}: no rows left after dropping labels")
+    if task.sample_per_label is not None:
+        rows = _sample(rows, task.sample_per_label)
     return rows
 
 
