@@ -138,6 +138,10 @@ def check(
             "context (the pairs of auto; each premise is the claim with its neighbouring sentences)."
         ),
     ] = PairingStrategy.auto,
+    neighbours: Annotated[
+        int | None,
+        typer.Option(min=1, help="With neighbours/auto on long input: keep each claim's K most similar claims."),
+    ] = None,
     output_format: FormatOption = OutputFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input files.")] = "utf-8",
@@ -178,7 +182,7 @@ def check(
             "precision": precision,
             "threads": threads,
             "top": top,
-            "pairer": Pairer(pairs),
+            "pairer": Pairer(pairs) if neighbours is None else Pairer(pairs, k=neighbours),
         }
         with progress_bars() as bars:
             update = bars("scoring pairs")

@@ -221,3 +221,14 @@ def test_precision_option_reaches_the_scorer(tmp_path: Path, tiny_model: Path) -
     assert api.get_scorer.cache_info().currsize == 1
     scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8, None)
     assert scorer.precision.value == "int8" and scorer._loaded is not None
+
+
+def test_neighbours_option_sets_k(fake_pipeline) -> None:
+    counts = {}
+    for k in ("1", "5"):
+        result = runner.invoke(app, ["check", str(EXAMPLE), "--pairs", "neighbours", "--neighbours", k, "-f", "json"])
+        assert result.exit_code in (0, 1), result.output
+        counts[k] = json.loads(result.stdout)["pairs_scored"]
+    assert 0 < counts["1"] < counts["5"]
+    bad = runner.invoke(app, ["check", str(EXAMPLE), "--neighbours", "0"])
+    assert bad.exit_code == 2
