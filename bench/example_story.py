@@ -35,8 +35,7 @@ def main() -> None:
     doc = contradict.Document(STORY.name, STORY.read_text(encoding="utf-8"))
     options: dict = {"model": args.model, "precision": Precision(args.precision)}
     if args.pairs is not None:
-        pairer_args = {} if args.k is None else {"k": args.k}
-        options["pairer"] = Pairer(PairingStrategy(args.pairs), **pairer_args)
+        options["pairer"] = Pairer(PairingStrategy(args.pairs), k=args.k)
 
     start = time.perf_counter()
     report = contradict.detect(doc, **options)

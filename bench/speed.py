@@ -51,7 +51,7 @@ def timed(text: str, args: argparse.Namespace, name: str, compute: bool = False)
 
 
 def pairer(args: argparse.Namespace) -> Pairer:
-    return Pairer(args.pairs) if args.k is None else Pairer(args.pairs, k=args.k)
+    return Pairer(args.pairs, k=args.k)
 
 
 def compute_bound(report: contradict.Report, seconds: float) -> str:

@@ -182,7 +182,7 @@ def check(
             "precision": precision,
             "threads": threads,
             "top": top,
-            "pairer": Pairer(pairs) if neighbours is None else Pairer(pairs, k=neighbours),
+            "pairer": Pairer(pairs, k=neighbours),
         }
         with progress_bars() as bars:
             update = bars("scoring pairs")

@@ -45,10 +45,11 @@ class Pairer:
         self,
         strategy: PairingStrategy = PairingStrategy.auto,
         *,
-        k: int = DEFAULT_K,
+        k: int | None = None,  # None: DEFAULT_K
         auto_limit: int = DEFAULT_AUTO_LIMIT,
         window: int = 1,
     ) -> None:
+        k = DEFAULT_K if k is None else k
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         if auto_limit < 2:

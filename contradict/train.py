@@ -190,11 +190,14 @@ def extend_pairs(examples: Sequence[Example], fillers: Sequence[str], n: int, rn
         filler = rng.choice(fillers)
         if rng.random() < 0.5:  # longer premise: the label stands
             out.append(Example(_attach(x.premise, filler, rng), x.hypothesis, x.label, f"{x.source}_ext_premise"))
-        elif x.label == c:  # longer contradicting hypothesis: still a contradiction
-            out.append(Example(x.premise, _attach(x.hypothesis, filler, rng), c, f"{x.source}_ext_hypothesis"))
-        else:  # longer entailed hypothesis: the addition is not supported
-            out.append(Example(x.premise, _attach(x.hypothesis, filler, rng), nt, f"{x.source}_ext_hypothesis"))
+        else:  # longer hypothesis: a contradiction stays one; an entailed one adds what is not supported
+            label = c if x.label == c else nt
+            out.append(Example(x.premise, _attach(x.hypothesis, filler, rng), label, f"{x.source}_ext_hypothesis"))
     return out
+
+
+def _swapped(e: Example) -> Example:
+    return Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")
 
 
 def build_examples(config: TrainConfig) -> list[Example]:
@@ -210,37 +213,32 @@ def build_examples(config: TrainConfig) -> list[Example]:
         logger.info("%s: %d pairs", path, len(part))
         examples.extend(part)
     articles = read_articles(Path(config.news_bodies)) if config.news_bodies is not None else []
+    article_sentences = [s for sents in articles for s in sents]
     if articles and (config.same_article_pairs or config.unrelated_pairs):
         negs = news_negatives(articles, config.same_article_pairs, config.unrelated_pairs, rng)
         logger.info("news negatives: %d pairs", len(negs))
         examples.extend(negs)
     if config.corruptions or config.corruption_entailments:
-        sentences = [s for sents in articles for s in sents]
+        sentences = list(article_sentences)
         premises = {e.premise for e in examples if not e.source.startswith("news") and len(e.premise.split()) <= 40}
         sentences += sorted(premises)
         made = corrupt(sentences, config.corruptions, config.corruption_entailments, rng)
         logger.info("corruptions: %d pairs %s", len(made), dict(Counter(c.rule for c in made)))
         examples.extend(Example(c.premise, c.hypothesis, LABELS.index(c.label), f"corrupt_{c.rule}") for c in made)
     if config.extensions:
-        fillers = [s for sents in articles for s in sents] or sorted({e.premise for e in examples})
+        fillers = article_sentences or sorted({e.premise for e in examples})
         made_ext = extend_pairs(examples, fillers, config.extensions, rng)
         kinds = Counter(e.source.rsplit("_", 1)[-1] for e in made_ext)
         logger.info("extensions: %d pairs %s", len(made_ext), dict(kinds))
         examples.extend(made_ext)
+    contradiction = LABELS.index("contradiction")
     if config.swap_contradictions:
-        contradiction = LABELS.index("contradiction")
         examples = [
-            Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")
-            if e.label == contradiction and rng.random() < config.swap_contradictions
-            else e
+            _swapped(e) if e.label == contradiction and rng.random() < config.swap_contradictions else e
             for e in examples
         ]
     if config.both_orders_contradiction:
-        swapped = [
-            Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")
-            for e in examples
-            if e.label == LABELS.index("contradiction")
-        ]
+        swapped = [_swapped(e) for e in examples if e.label == contradiction]
         examples.extend(swapped)
     rng.shuffle(examples)
     if config.limit is not None:

@@ -154,22 +154,15 @@ class Evaluator:
         scores = np.zeros(len(rows), dtype=np.float64)
         ranks: list[int | None] = []
         for i, row in enumerate(rows):
+            text = Document(row["id"], row["text"])
             if "claim" in row:  # the claim checked against the text as its source
                 claim = row["claim"].strip()
                 if claim and claim[-1] not in ".!?\"'”’":
                     claim += "."  # a headline is read as the sentence it states (else it is skipped as one)
-                report = detect(
-                    Document("claim", claim),
-                    against=Document(row["id"], row["text"]),
-                    scorer=self.scorer,
-                    threshold=0.0,
-                    top=3,
-                    **self.detect_kwargs,
-                )
+                draft, source = Document("claim", claim), text
             else:
-                report = detect(
-                    Document(row["id"], row["text"]), scorer=self.scorer, threshold=0.0, top=3, **self.detect_kwargs
-                )
+                draft, source = text, None
+            report = detect(draft, against=source, scorer=self.scorer, threshold=0.0, top=3, **self.detect_kwargs)
             scores[i] = report.contradictions[0].score if report.contradictions else 0.0
             top = [(c.claim_a.text, c.claim_b.text) for c in report.contradictions]
             ranks.append(evidence_rank(row["evidence"], top) if row["label"] == "contradictory" else None)
