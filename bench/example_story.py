@@ -1,7 +1,7 @@
 """Time `contradict check` on the example story: warm through the API, and a cold CLI process.
 
 Usage: python bench/example_story.py [--model DIR] [--repeat N] [--pairs auto|all|neighbours] [--k K]
-                                     [--precision fp32|int8] [--no-cli]
+                                     [--precision auto|fp32|bf16|int8] [--no-cli]
 Prints claims, pairs scored, seconds and pairs/s, and the rank of the best expected 'must' pair.
 """
 
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pairs", choices=[s.value for s in PairingStrategy], default=None)
     parser.add_argument("--k", type=int, default=None, help="neighbours per claim (with --pairs neighbours)")
-    parser.add_argument("--precision", choices=[p.value for p in Precision], default="fp32")
+    parser.add_argument("--precision", choices=[p.value for p in Precision], default="auto")
     parser.add_argument("--no-cli", action="store_true", help="skip the cold CLI process")
     args = parser.parse_args()
     doc = contradict.Document(STORY.name, STORY.read_text(encoding="utf-8"))

@@ -1,7 +1,7 @@
 """Speed and memory of contradict on this machine, against a naive baseline.
 
-Usage: python bench/speed.py [--model DIR] [--precision fp32|int8] [--pairs auto|all|neighbours|context] [--k K]
-                             [--skip-baseline] [--skip-long] [--mb N]
+Usage: python bench/speed.py [--model DIR] [--precision auto|fp32|bf16|int8] [--pairs auto|all|neighbours|context]
+                             [--k K] [--skip-baseline] [--skip-long] [--mb N]
 Prints claims, pairs scored, seconds, directed pairs/s and peak memory for
   (a) the example story, warm, through the API;
   (b) a cold `contradict check` process on it;
@@ -97,7 +97,7 @@ def contradoc_text(words: int, more: bool = False) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=None)
-    parser.add_argument("--precision", type=Precision, default=Precision.fp32)
+    parser.add_argument("--precision", type=Precision, default=Precision.auto)
     parser.add_argument("--pairs", type=PairingStrategy, default=PairingStrategy.auto)
     parser.add_argument("--k", type=int, default=None, help="neighbours per claim (default: the Pairer's)")
     parser.add_argument("--skip-baseline", action="store_true")

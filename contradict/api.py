@@ -28,7 +28,7 @@ TextInput = str | Document | Sequence[str | Document]
 
 @functools.lru_cache(maxsize=4)
 def get_scorer(
-    model: str | None = None, precision: Precision = Precision.fp32, threads: int | None = None
+    model: str | None = None, precision: Precision = Precision.auto, threads: int | None = None
 ) -> NLIScorer:
     """One scorer per model, precision and process: the weights load once. ``threads``: torch threads
     (default: torch's choice, one per core)."""
@@ -70,7 +70,7 @@ def detect(
     against: TextInput | None = None,
     also_internal: bool = False,
     model: str | os.PathLike[str] | None = None,
-    precision: Precision = Precision.fp32,
+    precision: Precision = Precision.auto,
     threads: int | None = None,
     threshold: float | None = None,
     top: int | None = None,
@@ -85,8 +85,9 @@ def detect(
 
     ``texts`` is a string, a :class:`Document`, or a list of them (pairs across documents are
     included). With ``against`` (source documents), only pairs of a draft claim and a source claim are
-    scored, plus draft–draft pairs when ``also_internal``. ``precision``: fp32, or int8 (dynamic
-    quantisation: about twice the speed here, see the README for its accuracy). ``threshold``
+    scored, plus draft–draft pairs when ``also_internal``. ``precision``: auto (bf16 where the CPU
+    has native bf16 instructions, else fp32), fp32, bf16, or int8 (dynamic quantisation; see the README
+    for speed and accuracy of each). ``threshold``
     defaults to the model's stored threshold; ``top`` caps the number of reported pairs. Empty input
     gives an empty report.
     """
@@ -149,4 +150,5 @@ def detect(
         scores=scores,
         documents=tuple(d.id for d in docs),
         relatedness_full=relatedness_full,
+        precision=scorer.precision.value,
     )

@@ -47,7 +47,8 @@ ThreadsOption = Annotated[int | None, typer.Option(min=1, help="CPU threads for 
 PrecisionOption = Annotated[
     Precision,
     typer.Option(
-        help="Inference precision: fp32, or int8 (dynamic quantisation, ~2x faster here).", case_sensitive=False
+        help="Inference precision: auto (bf16 on CPUs with native bf16, else fp32), fp32, bf16, int8 (dynamic).",
+        case_sensitive=False,
     ),
 ]
 
@@ -120,7 +121,7 @@ def check(
     ] = None,
     also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
-    precision: PrecisionOption = Precision.fp32,
+    precision: PrecisionOption = Precision.auto,
     threads: ThreadsOption = None,
     threshold: Annotated[
         float | None,
@@ -261,6 +262,9 @@ def train(
     limit: Annotated[int | None, typer.Option(min=1, help="Use at most N examples (after shuffling).")] = None,
     checkpoint_dir: Annotated[Path | None, typer.Option(help="Save checkpoints here and resume from them.")] = None,
     checkpoint_every: Annotated[int, typer.Option(min=1)] = 500,
+    bf16: Annotated[
+        bool, typer.Option(help="bf16 autocast: ~2.3x faster steps on CPUs with AVX-512 bf16, slower without.")
+    ] = False,
 ) -> None:
     """Train a 3-way NLI cross-encoder on labelled pairs (run outside CI: this takes a while)."""
     from contradict.train import TrainConfig
@@ -294,6 +298,7 @@ def train(
             limit=limit,
             checkpoint_dir=checkpoint_dir,
             checkpoint_every=checkpoint_every,
+            bf16=bf16,
         )
         logging.getLogger("contradict").setLevel(logging.INFO)
         result = run_training(config)
@@ -363,7 +368,7 @@ def eval_command(
         typer.Argument(help="Task names ('all' for every shipped task), task YAML files, or JSONL/CSV data files."),
     ],
     model: ModelOption = None,
-    precision: PrecisionOption = Precision.fp32,
+    precision: PrecisionOption = Precision.auto,
     threads: ThreadsOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
     threshold: Annotated[

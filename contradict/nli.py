@@ -7,9 +7,11 @@ safetensors only and remote code is never trusted.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -48,11 +50,38 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class Precision(str, Enum):
-    """Numeric precision of inference: fp32, bf16 autocast, or dynamic int8 quantisation of Linear layers."""
+    """Numeric precision of inference: fp32, bf16 autocast, or dynamic int8 quantisation of Linear layers.
 
+    ``auto`` is bf16 on a CPU with native bf16 instructions (AVX-512 BF16 or AMX) and fp32 elsewhere:
+    emulated bf16 is several times slower than fp32, native bf16 about 2.5x faster at the same accuracy.
+    """
+
+    auto = "auto"
     fp32 = "fp32"
     bf16 = "bf16"
     int8 = "int8"
+
+
+_NATIVE_BF16_FLAGS = re.compile(r"\b(avx512_bf16|amx_bf16)\b")
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_has_native_bf16(cpuinfo: str | None = None) -> bool:
+    """True when the CPU flags (``/proc/cpuinfo`` on Linux) name AVX-512 BF16 or AMX-BF16."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    return _NATIVE_BF16_FLAGS.search(cpuinfo) is not None
+
+
+def resolve_precision(precision: Precision | str) -> Precision:
+    """``auto`` → bf16 or fp32 for this CPU; any other precision as given."""
+    precision = Precision(precision)
+    if precision is Precision.auto:
+        return Precision.bf16 if cpu_has_native_bf16() else Precision.fp32
+    return precision
 
 
 def label_order(id2label: dict[Any, str]) -> list[int]:
@@ -159,7 +188,7 @@ class NLIScorer:
         *,
         batch_size: int = 32,
         max_length: int | None = None,
-        precision: Precision = Precision.fp32,
+        precision: Precision = Precision.auto,
         threads: int | None = None,
         temperature: float | None = None,
     ) -> None:
@@ -168,7 +197,7 @@ class NLIScorer:
         self.model_name = resolve_model(model)
         self.batch_size = batch_size
         self.max_length = max_length
-        self.precision = Precision(precision)
+        self.precision = resolve_precision(precision)
         self.threads = threads
         if temperature is not None and temperature <= 0:
             raise ValueError(f"temperature must be > 0, got {temperature}")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from contradict import api
+from contradict.nli import Precision
 from contradict.types import NLI_LABELS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,6 +24,7 @@ class FakeScorer:
     """A rule-based stand-in for the NLI model: a negation present on one side only is a contradiction."""
 
     model_name = "fake-nli"
+    precision = Precision.fp32
 
     def __init__(self, settings: dict | None = None) -> None:
         self.settings = settings or {"threshold": 0.5}

@@ -218,6 +218,7 @@ def test_precision_option_reaches_the_scorer(tmp_path: Path, tiny_model: Path) -
     api.get_scorer.cache_clear()
     result = runner.invoke(app, ["check", str(draft), "--model", str(tiny_model), "--precision", "int8", "-f", "json"])
     assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["precision"] == "int8"
     assert api.get_scorer.cache_info().currsize == 1
     scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8, None)
     assert scorer.precision.value == "int8" and scorer._loaded is not None

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from contradict.errors import ModelError
-from contradict.nli import NLIScorer, label_order, resolve_model
+from contradict.nli import NLIScorer, Precision, label_order, resolve_model
 
 from .conftest import build_tiny_model
 
@@ -112,8 +112,22 @@ def test_hub_ids_pass_through() -> None:
 
 def test_bf16_and_int8_stay_close_to_fp32(tiny_model: Path) -> None:
     pairs = [("the cat sat on the mat", "the dog sat"), ("it rains", "the sun is red")]
-    ref = NLIScorer(tiny_model).predict(pairs)
+    ref = NLIScorer(tiny_model, precision="fp32").predict(pairs)
     for precision in ("bf16", "int8"):
         out = NLIScorer(tiny_model, precision=precision).predict(pairs)
         np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-4)
         assert np.abs(out - ref).max() < 0.05
+
+
+def test_auto_precision_is_bf16_only_with_native_bf16_instructions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contradict import nli
+
+    assert nli.cpu_has_native_bf16("flags : fpu avx2 avx512f avx512_bf16 avx512_vnni")
+    assert nli.cpu_has_native_bf16("flags : fpu avx2 amx_bf16 amx_tile")
+    assert not nli.cpu_has_native_bf16("flags : fpu avx2 avx512f avx512bw")  # AVX-512 alone emulates bf16: slow
+    monkeypatch.setattr(nli, "cpu_has_native_bf16", lambda: True)
+    assert nli.resolve_precision("auto") is Precision.bf16
+    monkeypatch.setattr(nli, "cpu_has_native_bf16", lambda: False)
+    assert nli.resolve_precision("auto") is Precision.fp32
+    assert nli.resolve_precision("int8") is Precision.int8
+    assert NLIScorer(None, precision="auto").precision is Precision.fp32
