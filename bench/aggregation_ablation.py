@@ -93,9 +93,12 @@ def main() -> None:
         if args.cache is not None:
             args.cache.write_bytes(pickle.dumps((docs, story)))
     must = [tuple(p) for p in load_expected(STORY.with_name("russia-syria-airstrikes.expected.json"))["must"]]
-    print(f"model {scorer.model_name}, precision {scorer.precision.value}, {len(docs)} ContraDoc dev documents, "
-          f"all pairs, {time.perf_counter() - start:.0f} s")
-    print(f"{'direction':9} {'full':>5}   {'dev half: AUC  hit@1  hit@3':28}   {'reported half: AUC  hit@1  hit@3':33} story")
+    print(
+        f"model {scorer.model_name}, precision {scorer.precision.value}, {len(docs)} ContraDoc dev documents, "
+        f"all pairs, {time.perf_counter() - start:.0f} s"
+    )
+    header = f"{'dev half: AUC  hit@1  hit@3':28}   {'reported half: AUC  hit@1  hit@3':33}"
+    print(f"{'direction':9} {'full':>5}   {header} story")
     for direction in DIRECTIONS:
         for full in FULLS:
             rank = story_rank(story, pair_scores(story, direction, full), must)
