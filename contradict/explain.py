@@ -19,6 +19,12 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _STOP_UNITS = {"the", "and", "of", "to", "in", "on", "at", "for", "with", "that", "was", "were", "is", "are"}
+# Words that, after "no" or "one", make an idiom or a pronoun rather than a quantity: "makes no sense",
+# "no longer", "one which large numbers of Syrians hate", "one of them", "one another".
+_NOT_QUANTITY_AFTER = {
+    "no": {"sense", "longer", "doubt", "matter", "way", "less", "more", "wonder", "question"},
+    "one": {"which", "who", "that", "whose", "whom", "of", "another", "day"},
+}
 
 
 def quantities(text: str) -> list[str]:
@@ -27,6 +33,8 @@ def quantities(text: str) -> list[str]:
     for m in _QUANTITY.finditer(text):
         q = m.group("q").strip()
         unit = (m.group("unit") or "").strip().split()
+        if unit and unit[0].lower() in _NOT_QUANTITY_AFTER.get(q.lower(), ()):
+            continue
         unit = [w for w in unit[:1] if w.lower() not in _STOP_UNITS]
         found.append(" ".join([q, *unit]))
     return found

@@ -24,7 +24,17 @@ def test_quantities_are_found_with_their_noun() -> None:
         ),
         ("The sky is blue today.", "The sky is red today.", []),
         ("About 20 sorties were flown.", "About 20 sorties were flown at night.", []),
+        (  # an idiom and a pronoun are not quantities
+            "it makes no sense to back a regime that has killed people, and one which many hate",
+            "the program eliminated 50 recruits",
+            [],
+        ),
     ],
 )
 def test_mismatches(a: str, b: str, expected: list[str]) -> None:
     assert quantity_mismatches(a, b) == expected
+
+
+def test_idioms_and_pronoun_one_are_not_quantities() -> None:
+    assert quantities("It makes no sense, and one which many want; no longer true.") == []
+    assert quantities("No soldiers died and one soldier was hurt.") == ["No soldiers", "one soldier"]
