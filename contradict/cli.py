@@ -423,7 +423,9 @@ def eval_command(
 
             update: dict[str, float] = {}
             for r in results:
-                if r.level == "document" and r.threshold_from == "dev half":
+                # `check`'s default threshold is for claims of one text; a claim-against-source task
+                # (fnc1_against) measures `check --against` and does not set it
+                if r.level == "document" and r.threshold_from == "dev half" and not r.against:
                     update["threshold"] = r.metrics["threshold"]
                 if r.level == "pair" and r.threshold_from.startswith("dev:"):
                     update["pair_threshold"] = r.metrics["threshold"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -133,7 +134,8 @@ class HashScorer(FakeScorer):
     def predict(self, pairs, *, batch_size=None, progress=None):
         out = np.zeros((len(pairs), 3), dtype=np.float32)
         for i, (p, h) in enumerate(pairs):
-            c = (abs(hash((p, h))) % 997) / 1000.0
+            # sha256, not hash(): str hashes change per process, and 997 buckets let two rows collide
+            c = int(hashlib.sha256(f"{p}\x00{h}".encode()).hexdigest(), 16) % 999_983 / 1_000_000
             out[i] = ((1 - c) / 2, (1 - c) / 2, c)
         return out
 
@@ -311,3 +313,27 @@ def test_a_claim_row_is_checked_against_its_source_only(fake_pipeline) -> None:
     assert not any(
         {"The dog is not on the mat.", "It sat in the garden."} == set(pair) for c in fake_pipeline.calls for pair in c
     )
+
+
+def test_a_claim_against_source_task_does_not_set_the_check_threshold(
+    tmp_path: Path, tiny_model: Path, monkeypatch
+) -> None:
+    from contradict import api
+
+    from .conftest import FakeEmbedder
+
+    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    model = tmp_path / "m"
+    shutil.copytree(tiny_model, model)
+    (model / "contradict.json").write_text('{"threshold": 0.9}', encoding="utf-8")
+    task = tmp_path / "against.yaml"
+    task.write_text(
+        f"name: against\nlevel: document\ndata_files: {AGAINST / 'stances.jsonl'}\n"
+        f"join: {{data_files: {AGAINST / 'bodies.jsonl'}, key: body_id}}\n"
+        "columns: {claim: headline, text: text, label: stance, id: body_id}\n"
+        "label_map: {disagree: contradictory, agree: non_contradictory, discuss: non_contradictory, "
+        "unrelated: drop}\ndev: half\n"
+    )
+    result = cli.invoke(app, ["eval", str(task), "--model", str(model), "--save-thresholds"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((model / "contradict.json").read_text())["threshold"] == 0.9

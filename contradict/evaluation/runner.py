@@ -33,6 +33,7 @@ class TaskResult:
     labels: tuple[str, ...] = ()
     scores: np.ndarray | None = field(default=None, repr=False)  # P(contradiction) or document scores
     probs: np.ndarray | None = field(default=None, repr=False)  # pair level: (n, 3)
+    against: bool = False  # a document task of claims checked against a source (`check --against`)
 
     def to_dict(self) -> dict[str, Any]:
         if self.skipped is not None:
@@ -183,5 +184,13 @@ class Evaluator:
         kept_ranks = [r for r, k in zip(ranks, report_mask, strict=True) if k]
         metrics = _kept(task, document_metrics(list(labels[report_mask]), scores[report_mask], threshold, kept_ranks))
         return TaskResult(
-            task.name, "document", metrics, None, source, False, tuple(labels[report_mask]), scores[report_mask]
+            task.name,
+            "document",
+            metrics,
+            None,
+            source,
+            False,
+            tuple(labels[report_mask]),
+            scores[report_mask],
+            against=any("claim" in row for row in rows),
         )
