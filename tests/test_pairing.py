@@ -97,3 +97,14 @@ def test_clauses_of_one_sentence_are_not_paired() -> None:
     assert [c.sentence for c in claims] == [0, 0, 1]
     pairs = {(p.a, p.b) for p in Pairer(PairingStrategy.all).run(claims)}
     assert pairs == {(0, 2), (1, 2)}
+
+
+def test_real_embedder_bf16_matches_fp32() -> None:
+    from contradict.relatedness import Embedder
+
+    texts = ["Russian jets struck eight targets in Syria.", "No militants were near the bombed villages.", "Hi."]
+    ref = Embedder(precision="fp32").embed(texts)
+    fast = Embedder(precision="bf16").embed(texts)
+    assert ref.shape == fast.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, rtol=1e-4)
+    assert (ref * fast).sum(axis=1).min() > 0.999
