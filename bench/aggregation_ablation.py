@@ -23,7 +23,7 @@ from contradict.aggregate import relatedness_weight
 from contradict.api import detect, get_scorer
 from contradict.evaluation.runner import evidence_rank
 from contradict.evaluation.tasks import default_data_root, is_dev_row, load_rows, resolve_task
-from contradict.examples import load_expected
+from contradict.examples import first_expected, load_expected
 from contradict.nli import resolve_model
 from contradict.pairing import Pairer, PairingStrategy
 from contradict.types import CONTRADICTION, Document, PairScores
@@ -43,14 +43,6 @@ def top_texts(s: PairScores, score: np.ndarray, n: int) -> list[tuple[str, str]]
     by_id = {c.id: c.text for c in s.claims}
     order = np.argsort(-score, kind="stable")[:n]
     return [(by_id[int(s.pairs[k, 0])], by_id[int(s.pairs[k, 1])]) for k in order]
-
-
-def story_rank(s: PairScores, score: np.ndarray, must: list[tuple[str, str]]) -> int | None:
-    for r, (a, b) in enumerate(top_texts(s, score, len(score)), 1):
-        for x, y in must:
-            if (x in a and y in b) or (x in b and y in a):
-                return r
-    return None
 
 
 def summary(docs: list[dict], direction: str, full: float) -> str:
@@ -92,7 +84,7 @@ def main() -> None:
         story = detect(Document(STORY.name, STORY.read_text(encoding="utf-8")), scorer=scorer, pairer=pairer).scores
         if args.cache is not None:
             args.cache.write_bytes(pickle.dumps((docs, story)))
-    must = [tuple(p) for p in load_expected(STORY.with_name("russia-syria-airstrikes.expected.json"))["must"]]
+    must = load_expected(STORY.with_name("russia-syria-airstrikes.expected.json"))["must"]
     print(
         f"model {scorer.model_name}, precision {scorer.precision.value}, {len(docs)} ContraDoc dev documents, "
         f"all pairs, {time.perf_counter() - start:.0f} s"
@@ -101,7 +93,7 @@ def main() -> None:
     print(f"{'direction':9} {'full':>5}   {header} story")
     for direction in DIRECTIONS:
         for full in FULLS:
-            rank = story_rank(story, pair_scores(story, direction, full), must)
+            rank = first_expected(top_texts(story, pair_scores(story, direction, full), len(story.pairs)), must)
             print(f"{direction:9} {full:5.1f}   {summary(docs, direction, full)}   {rank}/{len(story.pairs)}")
 
 
