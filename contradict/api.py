@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from contradict.aggregate import DEFAULT_RELATEDNESS_FULL, aggregate
-from contradict.errors import ConfigError
-from contradict.nli import NLIScorer, Precision, ProgressCallback, resolve_model
+from contradict.errors import ConfigError, ContradictError
+from contradict.nli import Backend, NLIScorer, Precision, ProgressCallback, resolve_model
+from contradict.onnx_backend import graph_path, onnxruntime_available
 from contradict.pairing import Pairer
 from contradict.relatedness import Embedder, relatedness
 from contradict.segment import Segmenter
@@ -26,18 +28,44 @@ FALLBACK_THRESHOLD = 0.5
 TextInput = str | Document | Sequence[str | Document]
 
 
+#: Backend.auto picks ONNX Runtime up to this many characters of input in a process that has not
+#: imported torch yet: there the ~3 s of importing torch and transformers outweigh bf16's faster scoring
+#: (example story, 5.9 kB: cold `contradict check` 5.5 s with torch, see eval/results/speed.txt).
+ONNX_AUTO_MAX_CHARS = 20_000
+
+
+def choose_backend(backend: Backend, model: str | None, chars: int, precision: Precision = Precision.auto) -> Backend:
+    """Resolve ``auto``: ONNX Runtime for a short input (≤ ``ONNX_AUTO_MAX_CHARS``) at precision auto or fp32
+    when torch is not loaded yet, onnxruntime is installed and the model directory holds an ONNX graph;
+    torch otherwise."""
+    if backend is not Backend.auto:
+        return backend
+    if Precision(precision) not in (Precision.auto, Precision.fp32):
+        return Backend.torch
+    if chars > ONNX_AUTO_MAX_CHARS or "torch" in sys.modules or not onnxruntime_available():
+        return Backend.torch
+    try:
+        directory = Path(resolve_model(model))
+    except ContradictError:
+        return Backend.torch
+    return Backend.onnx if graph_path(directory).is_file() else Backend.torch
+
+
 @functools.lru_cache(maxsize=4)
 def get_scorer(
-    model: str | None = None, precision: Precision = Precision.auto, threads: int | None = None
+    model: str | None = None,
+    precision: Precision = Precision.auto,
+    threads: int | None = None,
+    backend: Backend = Backend.torch,
 ) -> NLIScorer:
-    """One scorer per model, precision and process: the weights load once. ``threads``: torch threads
-    (default: torch's choice, one per core)."""
-    return NLIScorer(model, precision=precision, threads=threads)
+    """One scorer per model, precision, backend and process: the weights load once. ``threads``: CPU
+    threads (default: one per core)."""
+    return NLIScorer(model, precision=precision, threads=threads, backend=backend)
 
 
-@functools.lru_cache(maxsize=1)
-def get_embedder() -> Embedder:
-    return Embedder()
+@functools.lru_cache(maxsize=2)
+def get_embedder(backend: Backend = Backend.torch) -> Embedder:
+    return Embedder(backend=backend)
 
 
 def display_model_name(model: str) -> str:
@@ -71,6 +99,7 @@ def detect(
     also_internal: bool = False,
     model: str | os.PathLike[str] | None = None,
     precision: Precision = Precision.auto,
+    backend: Backend = Backend.torch,
     threads: int | None = None,
     threshold: float | None = None,
     top: int | None = None,
@@ -85,7 +114,9 @@ def detect(
 
     ``texts`` is a string, a :class:`Document`, or a list of them (pairs across documents are
     included). With ``against`` (source documents), only pairs of a draft claim and a source claim are
-    scored, plus draft–draft pairs when ``also_internal``. ``precision``: auto (bf16 where the CPU
+    scored, plus draft–draft pairs when ``also_internal``. ``backend``: torch (default), onnx (ONNX
+    Runtime, fp32, no torch import), or auto (onnx for short texts in a fresh process, see
+    :func:`choose_backend`). ``precision``: auto (bf16 where the CPU
     has native bf16 instructions, else fp32), fp32, bf16, or int8 (dynamic quantisation; see the README
     for speed and accuracy of each). ``threshold``
     defaults to the model's stored threshold; ``top`` caps the number of reported pairs. Empty input
@@ -95,13 +126,20 @@ def detect(
         raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
     if top is not None and top < 0:
         raise ConfigError(f"top must be >= 0, got {top}")
-    scorer = scorer or get_scorer(None if model is None else resolve_model(model), Precision(precision), threads)
+    docs = _documents(texts)
+    sources = _documents(against) if against is not None else []
+    model_name = None if model is None else resolve_model(model)
+    chars = sum(len(d.text) for d in docs + sources)
+    backend = (
+        scorer.backend
+        if scorer is not None
+        else choose_backend(Backend(backend), model_name, chars, Precision(precision))
+    )
+    scorer = scorer or get_scorer(model_name, Precision(precision), threads, backend)
     settings = scorer.settings
     threshold = float(settings.get("threshold", FALLBACK_THRESHOLD)) if threshold is None else threshold
     if relatedness_full is None:
         relatedness_full = float(settings.get("relatedness_full", DEFAULT_RELATEDNESS_FULL))
-    docs = _documents(texts)
-    sources = _documents(against) if against is not None else []
     if sources:
         docs = docs + sources
         ids = [d.id for d in docs]
@@ -112,7 +150,7 @@ def detect(
     pairer = pairer or Pairer()
     emb = None
     if len(claims) >= 2:
-        emb = (embedder or get_embedder()).embed([c.text for c in claims])
+        emb = (embedder or get_embedder(backend)).embed([c.text for c in claims])
     pairs = pairer.run(claims, emb)
     if sources:
         source_ids = {d.id for d in sources}
@@ -151,4 +189,5 @@ def detect(
         documents=tuple(d.id for d in docs),
         relatedness_full=relatedness_full,
         precision=scorer.precision.value,
+        backend=scorer.backend.value,
     )

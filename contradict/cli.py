@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from contradict.errors import ConfigError, ContradictError
 from contradict.ingest import InputFormat
-from contradict.nli import Precision
+from contradict.nli import Backend, Precision
 from contradict.pairing import Pairer, PairingStrategy
 from contradict.types import OutputFormat
 
@@ -51,6 +52,13 @@ PrecisionOption = Annotated[
         case_sensitive=False,
     ),
 ]
+BackendOption = Annotated[
+    Backend,
+    typer.Option(
+        help="What runs the model: auto (onnx for a short input, else torch), torch, onnx (ONNX Runtime, fp32).",
+        case_sensitive=False,
+    ),
+]
 
 
 @app.callback()
@@ -65,10 +73,14 @@ def main(
         stream=sys.stderr,
     )
     if not (debug or verbose):
-        from transformers.utils import logging as hf_logging
+        # read by transformers and huggingface_hub when (and if) they are imported: quiet, no download bars
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        if "transformers" in sys.modules:
+            from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
 
 
 def _run(body: Callable[[], T]) -> T:
@@ -122,6 +134,7 @@ def check(
     also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
     precision: PrecisionOption = Precision.auto,
+    backend: BackendOption = Backend.auto,
     threads: ThreadsOption = None,
     threshold: Annotated[
         float | None,
@@ -181,6 +194,7 @@ def check(
             "also_internal": also_internal,
             "model": model,
             "precision": precision,
+            "backend": backend,
             "threads": threads,
             "top": top,
             "pairer": Pairer(pairs, k=neighbours),
@@ -369,6 +383,9 @@ def eval_command(
     ],
     model: ModelOption = None,
     precision: PrecisionOption = Precision.auto,
+    backend: Annotated[
+        Backend, typer.Option(help="What runs the model: torch or onnx (ONNX Runtime, fp32).", case_sensitive=False)
+    ] = Backend.torch,
     threads: ThreadsOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
     threshold: Annotated[
@@ -394,7 +411,9 @@ def eval_command(
         if output_format not in (OutputFormat.text, OutputFormat.json):
             raise ConfigError(f"eval supports --format text or json, not {output_format.value}")
         names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
-        scorer = get_scorer(None if model is None else resolve_model(model), precision, threads)
+        if backend is Backend.auto:
+            raise ConfigError("eval needs --backend torch or onnx")
+        scorer = get_scorer(None if model is None else resolve_model(model), precision, threads, backend)
         root = data_root or default_data_root()
         results = []
         with progress_bars() as factory:
@@ -431,6 +450,33 @@ def eval_command(
                     update["pair_threshold"] = r.metrics["threshold"]
             path = save_model_settings(scorer.model_name, update)
             stderr.print(f"saved {update} to {path}")
+        return EXIT_OK
+
+    raise typer.Exit(_run(body))
+
+
+@app.command("export-onnx")
+def export_onnx(
+    model_dir: Annotated[
+        Path | None, typer.Argument(help="Model directory to write model.graph.onnx into (default: the shipped model).")
+    ] = None,
+    embedder: Annotated[
+        bool, typer.Option(help="Instead, write the graph of the embedding model (all-MiniLM-L6-v2) under models/.")
+    ] = False,
+) -> None:
+    """Write the ONNX graph (no weights: they stay in model.safetensors) that --backend onnx runs."""
+    from contradict.nli import resolve_model
+    from contradict.onnx_backend import GraphKind, export_graph
+    from contradict.paths import PACKAGE
+    from contradict.relatedness import EMBEDDER_GRAPH_DIR, minilm_path
+
+    def body() -> int:
+        if embedder:
+            out = PACKAGE.parent / "models" / EMBEDDER_GRAPH_DIR / "model.graph.onnx"
+            path = export_graph(minilm_path(), GraphKind.encoder, out)
+        else:
+            path = export_graph(resolve_model(None if model_dir is None else str(model_dir)), GraphKind.nli)
+        stderr.print(f"wrote {path}")
         return EXIT_OK
 
     raise typer.Exit(_run(body))

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from contradict.errors import ModelError
+from contradict.errors import ConfigError, ModelError
 from contradict.paths import data_dirs
 from contradict.types import NLI_LABELS
 
@@ -166,20 +166,75 @@ def save_model_settings(model: str, update: dict[str, Any]) -> Path:
     return path
 
 
+class Backend(str, Enum):
+    """What runs the model: torch (with transformers), or ONNX Runtime (see :mod:`contradict.onnx_backend`).
+
+    ``auto`` is resolved by :func:`contradict.api.choose_backend`: ONNX Runtime for a short text in a fresh
+    process, where importing torch costs more than the scoring, torch otherwise.
+    """
+
+    auto = "auto"
+    torch = "torch"
+    onnx = "onnx"
+
+
+def _max_length(config: dict[str, Any], tokenizer_limit: int | None, cap: int | None) -> int:
+    """The model's longest input: its position embeddings, the tokenizer's limit, and ``cap``."""
+    limit = int(config.get("max_position_embeddings") or 512)
+    if tokenizer_limit is not None and tokenizer_limit < 100_000:
+        limit = min(limit, int(tokenizer_limit))
+    return min(limit, cap) if cap is not None else limit
+
+
+class _TorchRunner:
+    def __init__(self, model: Any, tokenizer: Any, bf16: bool) -> None:
+        self.model, self.tokenizer, self.bf16 = model, tokenizer, bf16
+
+    def encode(self, pairs: Sequence[tuple[str, str]], max_length: int) -> tuple[Any, list[int]]:
+        enc = self.tokenizer([p for p, _ in pairs], [h for _, h in pairs], truncation=True, max_length=max_length)
+        return enc, [len(ids) for ids in enc["input_ids"]]
+
+    def logits(self, enc: Any, idx: list[int]) -> np.ndarray:
+        import torch
+
+        batch = self.tokenizer.pad({key: [enc[key][i] for i in idx] for key in enc.keys()}, return_tensors="pt")
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            return self.model(**batch).logits.float().numpy()
+
+
+class _OnnxRunner:
+    def __init__(self, session: Any, tokenizer: Any) -> None:
+        self.session, self.tokenizer = session, tokenizer
+
+    def encode(self, pairs: Sequence[tuple[str, str]], max_length: int) -> tuple[Any, list[int]]:
+        encodings = self.tokenizer.encode_batch(list(pairs))
+        return encodings, [len(e.ids) for e in encodings]
+
+    def logits(self, enc: Any, idx: list[int]) -> np.ndarray:
+        from contradict.onnx_backend import pad_batch
+
+        return np.asarray(self.session.run(pad_batch([enc[i] for i in idx])), dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class _Loaded:
-    model: Any
-    tokenizer: Any
+    runner: _TorchRunner | _OnnxRunner
     columns: list[int]
     max_length: int
     temperature: float = 1.0
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
 class NLIScorer:
     """Scores (premise, hypothesis) pairs; the model loads on first use.
 
     ``predict`` returns an ``(n, 3)`` float32 array with columns entailment, neutral, contradiction
-    and rows in the caller's order; an empty input gives a ``(0, 3)`` array.
+    and rows in the caller's order; an empty input gives a ``(0, 3)`` array. ``backend`` torch (default)
+    or onnx (a local model directory with an ONNX graph; fp32 only).
     """
 
     def __init__(
@@ -191,13 +246,22 @@ class NLIScorer:
         precision: Precision = Precision.auto,
         threads: int | None = None,
         temperature: float | None = None,
+        backend: Backend = Backend.torch,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.model_name = resolve_model(model)
         self.batch_size = batch_size
         self.max_length = max_length
-        self.precision = resolve_precision(precision)
+        self.backend = Backend(backend)
+        if self.backend is Backend.auto:
+            raise ConfigError("NLIScorer needs a concrete backend (torch or onnx); resolve auto first")
+        if self.backend is Backend.onnx:
+            if Precision(precision) not in (Precision.auto, Precision.fp32):
+                raise ConfigError(f"the onnx backend runs fp32 only, not {Precision(precision).value}")
+            self.precision = Precision.fp32
+        else:
+            self.precision = resolve_precision(precision)
         self.threads = threads
         if temperature is not None and temperature <= 0:
             raise ValueError(f"temperature must be > 0, got {temperature}")
@@ -210,7 +274,33 @@ class NLIScorer:
 
     def warm_up(self) -> None:
         if self._loaded is None:
-            self._loaded = self._load()
+            self._loaded = self._load_onnx() if self.backend is Backend.onnx else self._load()
+
+    def _temperature(self) -> float:
+        return self.temperature or float(self.settings.get("temperature", 1.0))
+
+    def _load_onnx(self) -> _Loaded:
+        from contradict.onnx_backend import load_session, load_tokenizer
+
+        directory = Path(self.model_name)
+        if not directory.is_dir():
+            raise ModelError(f"the onnx backend needs a local model directory, not {self.model_name}")
+        check_model_dir(directory)
+        config = _read_json(directory / "config.json")
+        columns = label_order(config.get("id2label") or {})
+        tokenizer_config = (
+            _read_json(directory / "tokenizer_config.json") if (directory / "tokenizer_config.json").is_file() else {}
+        )
+        max_length = _max_length(config, tokenizer_config.get("model_max_length"), self.max_length)
+        runner = _OnnxRunner(load_session(directory, threads=self.threads), load_tokenizer(directory, max_length))
+        temperature = self._temperature()
+        logger.info(
+            "loaded NLI model %s with onnxruntime (max_length %d, temperature %.3f)",
+            self.model_name,
+            max_length,
+            temperature,
+        )
+        return _Loaded(runner, columns, max_length, temperature)
 
     def _load(self) -> _Loaded:
         import torch
@@ -238,12 +328,8 @@ class NLIScorer:
         model.eval()
         if self.precision is Precision.int8:
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        limit = getattr(config, "max_position_embeddings", 512) or 512
-        tok_limit = getattr(tokenizer, "model_max_length", limit) or limit
-        max_length = min(int(limit), int(tok_limit) if tok_limit < 100_000 else int(limit))
-        if self.max_length is not None:
-            max_length = min(max_length, self.max_length)
-        temperature = self.temperature or float(self.settings.get("temperature", 1.0))
+        max_length = _max_length(config.to_dict(), getattr(tokenizer, "model_max_length", None), self.max_length)
+        temperature = self._temperature()
         logger.info(
             "loaded NLI model %s (labels %s, max_length %d, temperature %.3f)",
             self.model_name,
@@ -251,7 +337,8 @@ class NLIScorer:
             max_length,
             temperature,
         )
-        return _Loaded(model, tokenizer, columns, max_length, temperature)
+        runner = _TorchRunner(model, tokenizer, bf16=self.precision is Precision.bf16)
+        return _Loaded(runner, columns, max_length, temperature)
 
     def predict(
         self,
@@ -262,30 +349,29 @@ class NLIScorer:
     ) -> np.ndarray:
         if len(pairs) == 0:
             return np.zeros((0, 3), dtype=np.float32)
-        import torch
-
         self.warm_up()
         assert self._loaded is not None
         loaded = self._loaded
         size = batch_size or self.batch_size
-        enc = loaded.tokenizer(
-            [p for p, _ in pairs], [h for _, h in pairs], truncation=True, max_length=loaded.max_length
-        )
-        lengths = [len(ids) for ids in enc["input_ids"]]
+        enc, lengths = loaded.runner.encode(pairs, loaded.max_length)
         order = sorted(range(len(pairs)), key=lambda i: (-lengths[i], i))
         out = np.zeros((len(pairs), 3), dtype=np.float32)
         done = 0
-        with torch.inference_mode():
-            for start in range(0, len(order), size):
-                idx = order[start : start + size]
-                batch = loaded.tokenizer.pad(
-                    {key: [enc[key][i] for i in idx] for key in enc.keys()}, return_tensors="pt"
-                )
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision is Precision.bf16):
-                    logits = loaded.model(**batch).logits
-                probs = torch.softmax(logits.float() / loaded.temperature, dim=-1)[:, loaded.columns]
-                out[idx] = probs.numpy()
-                done += len(idx)
-                if progress is not None:
-                    progress(done, len(pairs))
+        for start in range(0, len(order), size):
+            idx = order[start : start + size]
+            logits = loaded.runner.logits(enc, idx)
+            out[idx] = softmax(logits / loaded.temperature)[:, loaded.columns]
+            done += len(idx)
+            if progress is not None:
+                progress(done, len(pairs))
         return out
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: expected a JSON object")
+    return data

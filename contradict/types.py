@@ -183,11 +183,13 @@ class Report:
     documents: tuple[str, ...] = ()
     relatedness_full: float = 0.5  # the relatedness weighting the scores were ranked with
     precision: str = "fp32"  # the inference precision the model ran at (``auto`` resolved)
+    backend: str = "torch"  # what ran the model: torch or onnx (``auto`` resolved)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "precision": self.precision,
+            "backend": self.backend,
             "threshold": self.threshold,
             "documents": list(self.documents),
             "pairs_scored": 0 if self.scores is None else len(self.scores.pairs),

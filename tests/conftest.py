@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from contradict import api
-from contradict.nli import Precision
+from contradict.nli import Backend, Precision
 from contradict.types import NLI_LABELS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +25,7 @@ class FakeScorer:
 
     model_name = "fake-nli"
     precision = Precision.fp32
+    backend = Backend.torch
 
     def __init__(self, settings: dict | None = None) -> None:
         self.settings = settings or {"threshold": 0.5}
@@ -77,8 +78,8 @@ def fake_embedder() -> FakeEmbedder:
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakeScorer:
     """Make detect() (and so the CLI) use the fake scorer and embedder unless given others."""
     scorer = FakeScorer()
-    monkeypatch.setattr(api, "get_scorer", lambda model=None, precision=None, threads=None: scorer)
-    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(api, "get_scorer", lambda model=None, precision=None, threads=None, backend=None: scorer)
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
     return scorer
 
 

@@ -97,7 +97,7 @@ def test_missing_file_and_directory_exit_2(tmp_path: Path, fake_pipeline) -> Non
     [("bin", "safetensors only"), ("none", "no model weights"), ("labels", "cannot map"), ("missing", "not found")],
 )
 def test_bad_models_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, message: str) -> None:
-    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
     if kind == "labels":
         model = build_tiny_model(tmp_path / "m", {0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"})
     elif kind == "missing":
@@ -113,7 +113,7 @@ def test_bad_models_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind
 
 
 def test_tiny_real_model_runs_end_to_end(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
     draft = tmp_path / "draft.txt"
     draft.write_text(CONTRA + CALM, encoding="utf-8")
     result = runner.invoke(
@@ -161,7 +161,7 @@ def test_enormous_sentence_and_markup_only_inputs(tmp_path: Path, fake_pipeline)
 def test_corrupt_model_weights_exit_2(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
     model = tmp_path / "corrupt"
     shutil.copytree(tiny_model, model)
     (model / "model.safetensors").write_bytes(b"\x00" * 64)
@@ -220,7 +220,7 @@ def test_precision_option_reaches_the_scorer(tmp_path: Path, tiny_model: Path) -
     assert result.exit_code in (0, 1), result.output
     assert json.loads(result.stdout)["precision"] == "int8"
     assert api.get_scorer.cache_info().currsize == 1
-    scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8, None)
+    scorer = api.get_scorer(str(tiny_model.resolve()), api.Precision.int8, None, api.Backend.torch)
     assert scorer.precision.value == "int8" and scorer._loaded is not None
 
 

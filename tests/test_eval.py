@@ -237,7 +237,7 @@ def test_save_thresholds_stores_them_with_the_model(tmp_path: Path, tiny_model: 
 
     from .conftest import FakeEmbedder
 
-    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
     model = tmp_path / "m"
     shutil.copytree(tiny_model, model)
     task = tmp_path / "docs.yaml"
@@ -322,7 +322,7 @@ def test_a_claim_against_source_task_does_not_set_the_check_threshold(
 
     from .conftest import FakeEmbedder
 
-    monkeypatch.setattr(api, "get_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
     model = tmp_path / "m"
     shutil.copytree(tiny_model, model)
     (model / "contradict.json").write_text('{"threshold": 0.9}', encoding="utf-8")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
+import numpy as np
 import pytest
 
 import contradict
@@ -42,3 +47,40 @@ def test_shipped_model_maps_its_labels_and_gives_probabilities() -> None:
 def test_example_story_ranks_a_must_pair_first(report: contradict.Report) -> None:
     expected = load_expected(EXAMPLE.with_name("russia-syria-airstrikes.expected.json"))
     assert rank_of_expected(report, expected["must"]) == 1
+
+
+def test_shipped_onnx_graphs_fit_and_match_torch() -> None:
+    pytest.importorskip("onnxruntime")
+    from contradict.nli import Backend
+    from contradict.relatedness import Embedder
+
+    pairs = [
+        ("Russian jets made precise strikes against eight ISIL targets.", "There were no fighters anywhere close."),
+        ("The ministry said about 20 sorties were flown.", "About 20 sorties were flown."),
+    ]
+    ref = NLIScorer(precision="fp32").predict(pairs)
+    np.testing.assert_allclose(NLIScorer(backend=Backend.onnx).predict(pairs), ref, atol=1e-4)
+    texts = [p for p, _ in pairs]
+    np.testing.assert_allclose(
+        Embedder(backend=Backend.onnx).embed(texts), Embedder(precision="fp32").embed(texts), atol=1e-4
+    )
+
+
+def test_cold_check_on_a_short_text_runs_without_importing_torch() -> None:
+    pytest.importorskip("onnxruntime")
+    script = (
+        "import json, sys\n"
+        "from contradict.cli import app\n"
+        "try:\n"
+        f"    app(['check', {str(EXAMPLE)!r}, '-f', 'json'])\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "print(json.dumps({'code': code, 'torch': 'torch' in sys.modules,"
+        " 'transformers': 'transformers' in sys.modules}), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    facts = json.loads(proc.stderr.strip().splitlines()[-1])
+    report = json.loads(proc.stdout)
+    assert facts["code"] in (0, 1), proc.stderr[-2000:]
+    assert (facts["torch"], facts["transformers"]) == (False, False)
+    assert report["backend"] == "onnx" and report["pairs_scored"] > 0
