@@ -1,10 +1,11 @@
 """Speed and memory of contradict on this machine, against a naive baseline.
 
-Usage: python bench/speed.py [--model DIR] [--precision auto|fp32|bf16|int8] [--pairs auto|all|neighbours|context]
+Usage: python bench/speed.py [--model DIR] [--precision auto|fp32|bf16|int8] [--backend torch|onnx]
+                             [--pairs auto|all|neighbours|context]
                              [--k K] [--skip-baseline] [--skip-long] [--mb N]
 Prints claims, pairs scored, seconds, directed pairs/s and peak memory for
   (a) the example story, warm, through the API;
-  (b) a cold `contradict check` process on it;
+  (b) a cold `contradict check` process on it, with --backend auto (the default), torch and onnx;
   (c) a 10,000-word document assembled from ContraDoc dev texts (needs ../shared/data), warm;
   (d) a naive baseline on the example story: a plain transformers text-classification pipeline called
       once per directed pair, all pairs, and the speed-up of (a) over it;
@@ -24,7 +25,7 @@ from pathlib import Path
 import contradict
 from contradict.api import get_scorer
 from contradict.evaluation.tasks import default_data_root
-from contradict.nli import Precision, resolve_model
+from contradict.nli import Backend, Precision, resolve_model
 from contradict.pairing import Pairer, PairingStrategy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,7 +39,11 @@ def rss_mib() -> float:
 def timed(text: str, args: argparse.Namespace, name: str, compute: bool = False) -> None:
     start = time.perf_counter()
     report = contradict.detect(
-        contradict.Document(name, text), model=args.model, precision=args.precision, pairer=pairer(args)
+        contradict.Document(name, text),
+        model=args.model,
+        precision=args.precision,
+        backend=args.backend,
+        pairer=pairer(args),
     )
     seconds = time.perf_counter() - start
     pairs = len(report.scores.pairs) if report.scores is not None else 0
@@ -98,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=None)
     parser.add_argument("--precision", type=Precision, default=Precision.auto)
+    parser.add_argument("--backend", type=Backend, default=Backend.torch, help="for the warm API runs")
     parser.add_argument("--pairs", type=PairingStrategy, default=PairingStrategy.auto)
     parser.add_argument("--k", type=int, default=None, help="neighbours per claim (default: the Pairer's)")
     parser.add_argument("--skip-baseline", action="store_true")
@@ -105,24 +111,33 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=0.0)
     args = parser.parse_args()
     story = STORY.read_text(encoding="utf-8")
-    scorer = get_scorer(None if args.model is None else resolve_model(args.model), args.precision)
-    print(f"model {scorer.model_name}, precision {args.precision.value}, pairs {args.pairs.value}")
+    scorer = get_scorer(None if args.model is None else resolve_model(args.model), args.precision, None, args.backend)
+    print(
+        f"model {scorer.model_name}, precision {args.precision.value}, backend {args.backend.value} (warm runs), "
+        f"pairs {args.pairs.value}"
+    )
 
     print("(a) example story, warm API (second call; the first loads the models)")
-    contradict.detect(story, model=args.model, precision=args.precision, pairer=pairer(args))
+    contradict.detect(story, model=args.model, precision=args.precision, backend=args.backend, pairer=pairer(args))
     timed(story, args, STORY.name, compute=True)
 
     print("(b) cold CLI process")
     cmd = [sys.executable, "-m", "contradict", "check", str(STORY), "-f", "json", "--pairs", args.pairs.value]
     cmd += ["--precision", args.precision.value] + (["--model", args.model] if args.model else [])
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    cold = time.perf_counter() - start
+    for backend in ("auto", "torch", "onnx"):
+        start = time.perf_counter()
+        proc = subprocess.run([*cmd, "--backend", backend], capture_output=True, text=True, check=False)
+        cold = time.perf_counter() - start
+        if proc.returncode not in (0, 1):
+            print(f"  --backend {backend}: exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
+            continue
+        out = json.loads(proc.stdout)
+        print(
+            f"  --backend {backend}: {cold:.2f} s, exit {proc.returncode}, ran {out['backend']} {out['precision']}, "
+            f"{out['pairs_scored']} pairs"
+        )
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(
-        f"  {cold:.2f} s, exit {proc.returncode}, {json.loads(proc.stdout)['pairs_scored']} pairs, "
-        f"max RSS {child:.0f} MiB"
-    )
+    print(f"  max RSS of the largest child {child:.0f} MiB")
 
     if not args.skip_long:
         print("(c) 10,000-word document from ContraDoc dev texts, warm API")
@@ -142,7 +157,9 @@ def main() -> None:
         naive = time.perf_counter() - start
         print(f"  {len(directed)} directed pairs in {naive:.2f} s, {len(directed) / naive:.0f} pairs/s")
         start = time.perf_counter()
-        report = contradict.detect(story, model=args.model, precision=args.precision, pairer=pairer(args))
+        report = contradict.detect(
+            story, model=args.model, precision=args.precision, backend=args.backend, pairer=pairer(args)
+        )
         ours = time.perf_counter() - start
         pairs = len(report.scores.pairs)
         print(f"  contradict (a) again: {ours:.2f} s for {2 * pairs} calls: {naive / ours:.1f}x faster end to end")

@@ -241,17 +241,16 @@ class NLIScorer:
         self,
         model: str | os.PathLike[str] | None = None,
         *,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         max_length: int | None = None,
         precision: Precision = Precision.auto,
         threads: int | None = None,
         temperature: float | None = None,
         backend: Backend = Backend.torch,
     ) -> None:
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.model_name = resolve_model(model)
-        self.batch_size = batch_size
         self.max_length = max_length
         self.backend = Backend(backend)
         if self.backend is Backend.auto:
@@ -262,6 +261,8 @@ class NLIScorer:
             self.precision = Precision.fp32
         else:
             self.precision = resolve_precision(precision)
+        # measured on the example story (380 directed pairs): torch bf16 fastest at 16-32, onnxruntime at 8
+        self.batch_size = batch_size or (8 if self.backend is Backend.onnx else 32)
         self.threads = threads
         if temperature is not None and temperature <= 0:
             raise ValueError(f"temperature must be > 0, got {temperature}")
