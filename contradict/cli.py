@@ -262,6 +262,14 @@ def train(
     extensions: Annotated[
         int, typer.Option(help="Pairs lengthened with unrelated words, labelled by logic (see the model card).")
     ] = 0,
+    fnc1_stances: Annotated[
+        Path | None,
+        typer.Option(
+            help="FNC-1 stances JSONL: headline vs its body's best-matching sentence, disagree as contradiction, "
+            "discuss as neutral (bodies from --news-bodies; the fnc1_against eval sample's bodies left out)."
+        ),
+    ] = None,
+    fnc1_repeat: Annotated[int, typer.Option(min=1, help="Use each FNC-1 pair this many times.")] = 1,
     both_orders: Annotated[
         bool, typer.Option(help="Add every contradiction a second time with premise and hypothesis swapped.")
     ] = False,
@@ -298,6 +306,8 @@ def train(
             label_map=tuple(pairs),
             news_bodies=news_bodies,
             same_article_pairs=same_article,
+            fnc1_stances=fnc1_stances,
+            fnc1_repeat=fnc1_repeat,
             unrelated_pairs=unrelated,
             corruptions=corruptions,
             corruption_entailments=corruption_entailments,

@@ -37,6 +37,11 @@ LABEL_ALIASES: dict[str, str] = {
     "contradictory": "contradiction",
 }
 _MPE_IMAGE_ID = re.compile(r"\d+jpg\d")
+_COMMON_WORDS = frozenset(
+    "that this with from have were been said says will would they their there about after before which what "
+    "when where while into than then them also more over some such just like only other could should being "
+    "these those because according reported reports report told news".split()
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class TrainConfig:
     corruptions: int = 0  # FactCC-style contradictions (number, negation, antonym) made from source sentences
     corruption_entailments: int = 0  # matching positives: a sentence against its own leading clause
     extensions: int = 0  # logic-preserving distractor extensions of existing pairs (see `extend_pairs`)
+    # FNC-1 stances (JSONL headline/body_id/stance; bodies from news_bodies): headline against its body's
+    # best-matching sentence, disagree -> contradiction, discuss -> neutral; each kept pair `fnc1_repeat` times.
+    # Bodies of the fnc1_against eval sample are left out.
+    fnc1_stances: Path | None = None
+    fnc1_repeat: int = 1
     epochs: float = 1.0
     batch_size: int = 32
     learning_rate: float = 5e-5
@@ -141,6 +151,19 @@ def read_articles(path: Path) -> list[list[str]]:
     return articles
 
 
+def read_bodies_by_id(path: Path) -> dict[str, list[str]]:
+    """``body_id`` → sentences (4 to 80 words) of each body in a JSONL file with ``body_id`` and ``text``."""
+    from contradict.segment import split_sentences
+
+    out: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            sents = [" ".join(s.split()) for _, _, s in split_sentences(row.get("text", ""))]
+            out[str(row.get("body_id"))] = [s for s in sents if 4 <= len(s.split()) <= 80]
+    return out
+
+
 def news_negatives(articles: list[list[str]], same_article: int, unrelated: int, rng: random.Random) -> list[Example]:
     """Neutral pairs from news bodies: two sentences of one article, and two sentences of different ones.
 
@@ -156,6 +179,64 @@ def news_negatives(articles: list[list[str]], same_article: int, unrelated: int,
         x, y = rng.sample(range(len(articles)), 2)
         out.append(Example(rng.choice(articles[x]), rng.choice(articles[y]), LABELS.index("neutral"), "news_unrelated"))
     return out
+
+
+_WORD = re.compile(r"[a-z0-9']{4,}")
+_FNC1_LABELS = {"disagree": "contradiction", "discuss": "neutral"}
+
+
+def _content_words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower())) - _COMMON_WORDS
+
+
+def best_matching_sentence(headline: str, sentences: Sequence[str], min_shared: int = 2) -> str | None:
+    """The sentence sharing most content words (4+ letters, common words left out) with the headline, or
+    None when none shares ``min_shared``; ties go to the earlier sentence (news puts the gist first)."""
+    words = _content_words(headline)
+    best, best_shared = None, min_shared - 1
+    for sentence in sentences:
+        shared = len(words & _content_words(sentence))
+        if shared > best_shared:
+            best, best_shared = sentence, shared
+    return best
+
+
+def fnc1_pairs(stances: Path, bodies: dict[str, list[str]], held_out: set[str], repeat: int = 1) -> list[Example]:
+    """News-domain pairs from FNC-1 stances: (best-matching body sentence, headline), ``disagree`` as
+    contradiction (the body refutes the headline) and ``discuss`` as neutral (it reports without taking a
+    side), as many discuss as disagree pairs; ``agree`` and ``unrelated`` are not used. The sentence is
+    picked by word overlap, so a label is sometimes wrong for the sentence (the refutation may sit in
+    another one): the pairs are few and noisy, a domain signal rather than gold. Bodies in ``held_out``
+    (the fnc1_against evaluation sample) are skipped."""
+    if not stances.is_file():
+        raise DataError(f"FNC-1 stances file not found: {stances}")
+    by_label: dict[str, list[Example]] = {label: [] for label in _FNC1_LABELS.values()}
+    with stances.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            label = _FNC1_LABELS.get(str(row.get("stance", "")).lower())
+            body = str(row.get("body_id"))
+            if label is None or body in held_out or body not in bodies:
+                continue
+            headline = " ".join(str(row.get("headline", "")).split())
+            sentence = best_matching_sentence(headline, bodies[body])
+            if sentence is not None and headline:
+                by_label[label].append(Example(sentence, headline, LABELS.index(label), f"fnc1_{label}"))
+    n = min(len(v) for v in by_label.values())
+    out = [e for label in by_label for e in sorted(by_label[label], key=lambda e: (e.premise, e.hypothesis))[:n]]
+    return [e for e in out for _ in range(max(1, repeat))]
+
+
+def fnc1_held_out_bodies(stances: Path) -> set[str]:
+    """Body ids of the fnc1_against evaluation sample (both halves), read through the eval task itself."""
+    from contradict.evaluation.tasks import load_rows, resolve_task
+
+    try:
+        task = resolve_task("fnc1_against")
+    except DataError:
+        return set()
+    rows = load_rows(task, stances.parent.parent)
+    return {str(row["id"]) for row in rows}
 
 
 def _attach(sentence: str, filler: str, rng: random.Random) -> str:
@@ -219,6 +300,19 @@ def build_examples(config: TrainConfig) -> list[Example]:
         negs = news_negatives(articles, config.same_article_pairs, config.unrelated_pairs, rng)
         logger.info("news negatives: %d pairs", len(negs))
         examples.extend(negs)
+    if config.fnc1_stances is not None:
+        if config.news_bodies is None:
+            raise DataError("--fnc1-stances needs --news-bodies (the FNC-1 bodies file)")
+        bodies = read_bodies_by_id(Path(config.news_bodies))
+        held_out = fnc1_held_out_bodies(Path(config.fnc1_stances))
+        made_fnc = fnc1_pairs(Path(config.fnc1_stances), bodies, held_out, config.fnc1_repeat)
+        logger.info(
+            "FNC-1 pairs: %d %s (%d eval bodies left out)",
+            len(made_fnc),
+            dict(Counter(e.source for e in made_fnc)),
+            len(held_out),
+        )
+        examples.extend(made_fnc)
     if config.corruptions or config.corruption_entailments:
         sentences = list(article_sentences)
         premises = {e.premise for e in examples if not e.source.startswith("news") and len(e.premise.split()) <= 40}

@@ -201,3 +201,40 @@ def test_swap_contradictions_keeps_the_class_balance(tmp_path: Path) -> None:
     originals = {(e.premise, e.hypothesis) for e in plain if e.label == LABELS.index("contradiction")}
     assert turned and all(e.label == LABELS.index("contradiction") for e in turned)
     assert all((e.hypothesis, e.premise) in originals for e in turned)
+
+
+def test_best_matching_sentence_picks_the_most_shared_words() -> None:
+    from contradict.train import best_matching_sentence
+
+    sentences = [
+        "Officials in the capital met on Tuesday.",
+        "The video of the beheading was a hoax, investigators said on Friday.",
+        "Weather was mild.",
+    ]
+    assert best_matching_sentence("Investigators confirm the beheading video is real", sentences) == sentences[1]
+    assert best_matching_sentence("Football results from Sunday", sentences) is None
+
+
+def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> None:
+    from contradict.train import fnc1_pairs
+
+    stances = tmp_path / "stances.jsonl"
+    rows = [
+        {"headline": "Hoax video shows beheading of journalist", "body_id": "1", "stance": "disagree"},
+        {"headline": "Beheading video of journalist is genuine", "body_id": "2", "stance": "disagree"},
+        {"headline": "Journalist beheading video spreads online", "body_id": "1", "stance": "discuss"},
+        {"headline": "Journalist beheading video posted", "body_id": "3", "stance": "discuss"},
+        {"headline": "Journalist beheading video real", "body_id": "1", "stance": "agree"},
+        {"headline": "Cats", "body_id": "1", "stance": "unrelated"},
+    ]
+    stances.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    bodies = {
+        "1": ["The beheading video of the journalist was examined by experts.", "Nothing else."],
+        "2": ["Experts said the journalist video was staged and the beheading never happened."],
+        "3": ["The journalist beheading video was posted on a forum."],
+    }
+    pairs = fnc1_pairs(stances, bodies, held_out={"2"}, repeat=2)
+    labels = Counter(train_mod.LABELS[e.label] for e in pairs)
+    assert labels == {"contradiction": 2, "neutral": 2}  # one disagree kept (body 2 held out), one discuss, x2
+    assert all(e.premise in bodies["1"] + bodies["3"] for e in pairs)
+    assert {e.hypothesis for e in pairs if train_mod.LABELS[e.label] == "contradiction"} == {rows[0]["headline"]}
