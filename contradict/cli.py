@@ -465,6 +465,28 @@ def eval_command(
     raise typer.Exit(_run(body))
 
 
+@app.command("average")
+def average_command(
+    models: Annotated[list[str], typer.Argument(help="Two or more model directories of one architecture.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the averaged model.")],
+    weights: Annotated[
+        str | None, typer.Option(help="Comma-separated weights summing to 1 (default: uniform).")
+    ] = None,
+) -> None:
+    """Average the weights of fine-tuned checkpoints (a model soup); evaluate the result before shipping it."""
+    from contradict.train import average_checkpoints
+
+    def body() -> int:
+        try:
+            shares = None if weights is None else [float(w) for w in weights.split(",")]
+        except ValueError as exc:
+            raise ConfigError(f"--weights expects numbers separated by commas, got {weights!r}") from exc
+        stderr.print(f"wrote {average_checkpoints(models, out, shares)}")
+        return EXIT_OK
+
+    raise typer.Exit(_run(body))
+
+
 @app.command("export-onnx")
 def export_onnx(
     model_dir: Annotated[

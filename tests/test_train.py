@@ -238,3 +238,26 @@ def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> 
     assert labels == {"contradiction": 2, "neutral": 2}  # one disagree kept (body 2 held out), one discuss, x2
     assert all(e.premise in bodies["1"] + bodies["3"] for e in pairs)
     assert {e.hypothesis for e in pairs if train_mod.LABELS[e.label] == "contradiction"} == {rows[0]["headline"]}
+
+
+def test_average_checkpoints_is_the_weighted_mean(tmp_path: Path) -> None:
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    from contradict.train import average_checkpoints
+
+    a = build_tiny_model(tmp_path / "a")
+    b = tmp_path / "b"
+    b.mkdir()
+    tensors = load_file(str(a / "model.safetensors"))
+    shifted = {k: (v + 1 if np.issubdtype(v.dtype, np.floating) else v) for k, v in tensors.items()}
+    from safetensors.numpy import save_file
+
+    save_file(shifted, str(b / "model.safetensors"))
+    out = average_checkpoints([a, b], tmp_path / "soup", weights=[0.75, 0.25])
+    soup = load_file(str(out / "model.safetensors"))
+    name = next(k for k, v in tensors.items() if np.issubdtype(v.dtype, np.floating))
+    np.testing.assert_allclose(soup[name].astype(np.float32), tensors[name] + 0.25, atol=2e-3)
+    assert (out / "config.json").is_file()
+    with pytest.raises(DataError, match="sum"):
+        average_checkpoints([a, b], tmp_path / "bad", weights=[0.5, 0.6])
