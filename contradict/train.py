@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from contradict.corrupt import corrupt
-from contradict.errors import DataError
+from contradict.errors import DataError, ModelError
 from contradict.relatedness import minilm_path as base_model_path
 
 logger = logging.getLogger(__name__)
@@ -485,7 +485,18 @@ def train(config: TrainConfig) -> Path:
     }
     (out / "training_args.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
     logger.info("saved %s after %.1f min", out, elapsed / 60)
+    _write_graph(out)
     return out
+
+
+def _write_graph(model_dir: Path) -> None:
+    """The ONNX graph for ``--backend onnx`` beside new weights; without it the CLI falls back to torch."""
+    from contradict.onnx_backend import GraphKind, export_graph
+
+    try:
+        export_graph(model_dir, GraphKind.nli)
+    except (ImportError, ModelError) as exc:
+        logger.warning("no ONNX graph for %s (%s); `contradict export-onnx %s` can add it", model_dir, exc, model_dir)
 
 
 def _save_checkpoint(ckpt: Path, model, optimizer, scheduler, step: int, elapsed: float) -> None:
@@ -544,7 +555,7 @@ def average_checkpoints(models: Sequence[str | Path], out: Path, weights: Sequen
             averaged[name] = first
     out.mkdir(parents=True, exist_ok=True)
     save_file(averaged, str(out / "model.safetensors"), metadata={"format": "pt"})
-    for file in _MODEL_FILES:
+    for file in (*_MODEL_FILES, "model.graph.onnx"):
         if (Path(models[0]) / file).is_file():
             shutil.copy(Path(models[0]) / file, out / file)
     record = {"average_of": [str(m) for m in models], "weights": shares}

@@ -160,6 +160,13 @@ def test_training_resumes_to_the_same_weights(tmp_path: Path, monkeypatch: pytes
     record = json.loads((resumed / "training_args.json").read_text())
     assert record["steps"] == 6 and record["examples"] == 24
     assert json.loads((resumed / "config.json").read_text())["id2label"] == {str(i): x for i, x in enumerate(LABELS)}
+    # the ONNX graph is written beside the weights, and runs them as torch does
+    from contradict.nli import NLIScorer
+
+    assert (resumed / "model.graph.onnx").is_file()
+    pairs = [("the cat sat on the mat", "no cat")]
+    onnx_probs = NLIScorer(resumed, backend="onnx").predict(pairs)
+    assert onnx_probs == pytest.approx(NLIScorer(resumed, precision="fp32").predict(pairs), abs=1e-4)
 
 
 def test_extensions_keep_the_label_logic_gives() -> None:
