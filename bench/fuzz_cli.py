@@ -100,10 +100,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.n + args.real):
             real = i >= args.n
-            api.get_scorer = (
-                real_get_scorer if real else (lambda model=None, precision=None, threads=None: FakeScorer())
-            )
-            api.get_embedder = real_get_embedder if real else (lambda: FakeEmbedder())
+            api.get_scorer = real_get_scorer if real else (lambda *_: FakeScorer())
+            api.get_embedder = real_get_embedder if real else (lambda *_: FakeEmbedder())
             text = generate(rng)
             path = Path(tmp) / f"in{rng.choice(SUFFIXES)}"
             path.write_text(text, encoding="utf-8", newline="")

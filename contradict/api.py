@@ -63,9 +63,10 @@ def get_scorer(
     return NLIScorer(model, precision=precision, threads=threads, backend=backend)
 
 
-@functools.lru_cache(maxsize=2)
-def get_embedder(backend: Backend = Backend.torch) -> Embedder:
-    return Embedder(backend=backend)
+@functools.lru_cache(maxsize=4)
+def get_embedder(backend: Backend = Backend.torch, precision: Precision = Precision.auto) -> Embedder:
+    """One embedder per backend and precision (the NLI model's; int8 embeds in fp32) and process."""
+    return Embedder(backend=backend, precision=precision)
 
 
 def display_model_name(model: str) -> str:
@@ -150,7 +151,7 @@ def detect(
     pairer = pairer or Pairer()
     emb = None
     if len(claims) >= 2:
-        emb = (embedder or get_embedder(backend)).embed([c.text for c in claims])
+        emb = (embedder or get_embedder(backend, Precision(precision))).embed([c.text for c in claims])
     pairs = pairer.run(claims, emb)
     if sources:
         source_ids = {d.id for d in sources}
