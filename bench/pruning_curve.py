@@ -83,7 +83,7 @@ def main() -> None:
     if args.sample is not None:
         rows = random.Random(0).sample(rows, min(args.sample, len(rows)))
     ks = [int(k) for k in args.ks.split(",")]
-    names = ["all", *(f"neighbours k={k}" for k in ks), *([] if args.no_context else ["context"])]
+    names = ["all", *(f"neighbours k={k}" for k in ks), *([] if args.no_context else ["context", "max(auto, context)"])]
     results: dict[str, list[dict]] = {name: [] for name in names}
     start = time.perf_counter()
     for row in rows:
@@ -116,6 +116,10 @@ def main() -> None:
         ctx_keep = np.array([p in by_pair for p in pairs], dtype=bool)
         ctx_full = np.array([by_pair.get(p, 0.0) for p in pairs], dtype=np.float32)
         results["context"].append(outcome(row, pairs, ctx_keep, ctx_full, found, by_id))
+        # max of the claim-only and the context score of each pair that context scores
+        results["max(auto, context)"].append(
+            outcome(row, pairs, ctx_keep, np.maximum(np.where(ctx_keep, score, 0.0), ctx_full), found, by_id)
+        )
     seconds = time.perf_counter() - start
     header = f"{'strategy':18} {'calls':>8} {'kept':>8} {'kept@.5':>8} {'hit@1':>7} {'hit@3':>7} {'ROC-AUC':>8}"
     reported = {name: [d for d in docs if not is_dev_row(d["id"])] for name, docs in results.items()}
