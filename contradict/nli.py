@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from contradict.errors import ConfigError, ModelError
+from contradict.onnx_backend import load_session, load_tokenizer, pad_batch
 from contradict.paths import data_dirs
 from contradict.types import NLI_LABELS
 
@@ -141,18 +142,21 @@ def check_model_dir(path: Path) -> None:
         raise ModelError(f"{path} has no model weights (model.safetensors)")
 
 
-def model_settings(model: str) -> dict[str, Any]:
-    """contradict's own settings stored beside a model (threshold chosen on dev data, …); {} if none."""
-    path = Path(model) / MODEL_SETTINGS_FILE
-    if not path.is_file():
-        return {}
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    """A JSON object from a model directory; :class:`ModelError` naming ``what`` when it cannot be read."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path}: cannot read model settings ({exc})") from exc
+        raise ModelError(f"{path}: cannot read {what} ({exc})") from exc
     if not isinstance(data, dict):
         raise ModelError(f"{path}: expected a JSON object")
     return data
+
+
+def model_settings(model: str) -> dict[str, Any]:
+    """contradict's own settings stored beside a model (threshold chosen on dev data, …); {} if none."""
+    path = Path(model) / MODEL_SETTINGS_FILE
+    return _read_json(path, "model settings") if path.is_file() else {}
 
 
 def save_model_settings(model: str, update: dict[str, Any]) -> Path:
@@ -211,8 +215,6 @@ class _OnnxRunner:
         return encodings, [len(e.ids) for e in encodings]
 
     def logits(self, enc: Any, idx: list[int]) -> np.ndarray:
-        from contradict.onnx_backend import pad_batch
-
         return np.asarray(self.session.run(pad_batch([enc[i] for i in idx])), dtype=np.float32)
 
 
@@ -281,17 +283,14 @@ class NLIScorer:
         return self.temperature or float(self.settings.get("temperature", 1.0))
 
     def _load_onnx(self) -> _Loaded:
-        from contradict.onnx_backend import load_session, load_tokenizer
-
         directory = Path(self.model_name)
         if not directory.is_dir():
             raise ModelError(f"the onnx backend needs a local model directory, not {self.model_name}")
         check_model_dir(directory)
-        config = _read_json(directory / "config.json")
+        config = _read_json(directory / "config.json", "model config")
         columns = label_order(config.get("id2label") or {})
-        tokenizer_config = (
-            _read_json(directory / "tokenizer_config.json") if (directory / "tokenizer_config.json").is_file() else {}
-        )
+        tokenizer_file = directory / "tokenizer_config.json"
+        tokenizer_config = _read_json(tokenizer_file, "tokenizer config") if tokenizer_file.is_file() else {}
         max_length = _max_length(config, tokenizer_config.get("model_max_length"), self.max_length)
         runner = _OnnxRunner(load_session(directory, threads=self.threads), load_tokenizer(directory, max_length))
         temperature = self._temperature()
@@ -366,13 +365,3 @@ class NLIScorer:
             if progress is not None:
                 progress(done, len(pairs))
         return out
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ModelError(f"{path}: expected a JSON object")
-    return data

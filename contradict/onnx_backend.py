@@ -177,7 +177,7 @@ def load_session(model_dir: str | os.PathLike[str], *, threads: int | None = Non
         session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
     except Exception as exc:
         raise ModelError(f"onnxruntime cannot load {graph} with the weights of {model_dir}: {exc}") from exc
-    return _Session(session, arrays)
+    return _Session(session, arrays, frozenset(i.name for i in session.get_inputs()))
 
 
 @dataclass(frozen=True)
@@ -186,10 +186,10 @@ class _Session:
 
     session: Any
     arrays: list[np.ndarray]
+    inputs: frozenset[str]  # the graph's input names (an encoder may take no token_type_ids)
 
     def run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
-        wanted = {i.name for i in self.session.get_inputs()}
-        return self.session.run(None, {k: v for k, v in batch.items() if k in wanted})[0]
+        return self.session.run(None, {k: v for k, v in batch.items() if k in self.inputs})[0]
 
 
 def load_tokenizer(model_dir: str | os.PathLike[str], max_length: int) -> Any:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from contradict.corrupt import corrupt
 from contradict.errors import DataError, ModelError
@@ -134,18 +135,20 @@ def read_pairs(path: Path, aliases: dict[str, str]) -> list[Example]:
     return out
 
 
-def read_articles(path: Path) -> list[list[str]]:
-    """The sentences (6 to 60 words) of each article in a JSONL file with a `text` field."""
+def _body_sentences(path: Path, min_words: int, max_words: int) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Each row of a JSONL file with a `text` field, with its sentences of ``min_words``–``max_words`` words."""
     from contradict.segment import split_sentences
 
-    articles: list[list[str]] = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            text = json.loads(line).get("text", "")
-            sents = [" ".join(s.split()) for _, _, s in split_sentences(text)]
-            sents = [s for s in sents if 6 <= len(s.split()) <= 60]
-            if len(sents) >= 2:
-                articles.append(sents)
+            row = json.loads(line)
+            sents = [" ".join(s.split()) for _, _, s in split_sentences(row.get("text", ""))]
+            yield row, [s for s in sents if min_words <= len(s.split()) <= max_words]
+
+
+def read_articles(path: Path) -> list[list[str]]:
+    """The sentences (6 to 60 words) of each article in a JSONL file with a `text` field."""
+    articles = [sents for _, sents in _body_sentences(path, 6, 60) if len(sents) >= 2]
     if not articles:
         raise DataError(f"{path}: no article with two usable sentences")
     return articles
@@ -153,15 +156,7 @@ def read_articles(path: Path) -> list[list[str]]:
 
 def read_bodies_by_id(path: Path) -> dict[str, list[str]]:
     """``body_id`` → sentences (4 to 80 words) of each body in a JSONL file with ``body_id`` and ``text``."""
-    from contradict.segment import split_sentences
-
-    out: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            sents = [" ".join(s.split()) for _, _, s in split_sentences(row.get("text", ""))]
-            out[str(row.get("body_id"))] = [s for s in sents if 4 <= len(s.split()) <= 80]
-    return out
+    return {str(row.get("body_id")): sents for row, sents in _body_sentences(path, 4, 80)}
 
 
 def news_negatives(articles: list[list[str]], same_article: int, unrelated: int, rng: random.Random) -> list[Example]:
