@@ -22,6 +22,23 @@ class PairVerdicts:
     score: np.ndarray
 
 
+def combine_views(full: np.ndarray, core: np.ndarray, scored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the probabilities of whichever view gives the higher P(contradiction).
+
+    ``full``: (m, 3) probabilities of the full claims; ``core``: (len(scored), 3) probabilities of the
+    cores for the rows ``scored`` (indices into ``full``). Returns the combined (m, 3) array and an (m,)
+    bool array, True where the core's row was taken. Ties keep the full view.
+    """
+    out = full.copy()
+    taken = np.zeros(len(full), dtype=bool)
+    if len(scored):
+        better = core[:, CONTRADICTION] > full[scored, CONTRADICTION]
+        rows = scored[better]
+        out[rows] = core[better]
+        taken[rows] = True
+    return out, taken
+
+
 def relatedness_weight(relatedness: np.ndarray, full: float = DEFAULT_RELATEDNESS_FULL) -> np.ndarray:
     """min(1, relatedness / full); ``full <= 0`` switches weighting off."""
     if full <= 0:
@@ -65,6 +82,7 @@ def aggregate(
         a, b = (int(x) for x in scores.pairs[k])
         fired = bool(v.forward_fired[k])
         probs = scores.forward[k] if fired else scores.backward[k]
+        from_core = scores.from_core is not None and bool(scores.from_core[k, 0 if fired else 1])
         out.append(
             Contradiction(
                 claim_a=by_id[a],
@@ -74,6 +92,7 @@ def aggregate(
                 relatedness=float(scores.relatedness[k]),
                 direction="a->b" if fired else "b->a",
                 probabilities={label: float(probs[i]) for i, label in enumerate(NLI_LABELS)},
+                view="core" if from_core else "full",
             )
         )
     return tuple(out)

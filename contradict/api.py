@@ -11,14 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from contradict.aggregate import DEFAULT_RELATEDNESS_FULL, aggregate
+from contradict.aggregate import DEFAULT_RELATEDNESS_FULL, aggregate, combine_views
 from contradict.errors import ConfigError, ContradictError
 from contradict.nli import Backend, NLIScorer, Precision, ProgressCallback, resolve_model
 from contradict.onnx_backend import graph_path, onnxruntime_available
 from contradict.pairing import Pairer
 from contradict.relatedness import Embedder, relatedness
 from contradict.segment import Segmenter
-from contradict.types import Document, PairScores, Report
+from contradict.simplify import Simplifier
+from contradict.types import ClaimViews, Document, Pair, PairScores, Report
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,16 @@ def _documents(texts: TextInput) -> list[Document]:
     return docs
 
 
+def _core_directed(
+    pairs: Sequence[Pair], rows: Sequence[int], cores: dict[int, str], texts: dict[int, str]
+) -> list[tuple[str, str]]:
+    """The extra (premise, hypothesis) inputs of views=core: for each row, core (or full text) of a
+    against that of b, then all the other direction."""
+    a = [cores.get(pairs[k].a) or texts[pairs[k].a] for k in rows]
+    b = [cores.get(pairs[k].b) or texts[pairs[k].b] for k in rows]
+    return list(zip(a, b, strict=True)) + list(zip(b, a, strict=True))
+
+
 def detect(
     texts: TextInput,
     *,
@@ -105,6 +116,7 @@ def detect(
     threshold: float | None = None,
     top: int | None = None,
     relatedness_full: float | None = None,
+    views: ClaimViews = ClaimViews.full,
     segmenter: Segmenter | None = None,
     pairer: Pairer | None = None,
     scorer: NLIScorer | None = None,
@@ -120,8 +132,10 @@ def detect(
     :func:`choose_backend`). ``precision``: auto (bf16 where the CPU
     has native bf16 instructions, else fp32), fp32, bf16, or int8 (dynamic quantisation; see the README
     for speed and accuracy of each). ``threshold``
-    defaults to the model's stored threshold; ``top`` caps the number of reported pairs. Empty input
-    gives an empty report.
+    defaults to the model's stored threshold; ``top`` caps the number of reported pairs. ``views``:
+    full (default) scores the claims as segmented; core also scores each pair on the claims' cores
+    (trailing non-restrictive detail cut, :mod:`contradict.simplify`) and keeps, per direction, the view
+    with the higher P(contradiction). Empty input gives an empty report.
     """
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
@@ -148,6 +162,8 @@ def detect(
             raise ConfigError(f"document ids must be unique across drafts and sources, got {ids}")
     segmentation = (segmenter or Segmenter()).run(docs)
     claims = segmentation.claims
+    if ClaimViews(views) is ClaimViews.core:
+        claims = Simplifier().run(claims)
     pairer = pairer or Pairer()
     emb = None
     if len(claims) >= 2:
@@ -169,13 +185,25 @@ def detect(
         from_a, from_b = pairer.premises(claims, pairs)
         directed = [(prem, by_id[p.b]) for prem, p in zip(from_a, pairs, strict=True)]
         directed += [(prem, by_id[p.a]) for prem, p in zip(from_b, pairs, strict=True)]
+        cores = {c.id: c.core for c in claims if c.core}
+        core_rows = [k for k, p in enumerate(pairs) if p.a in cores or p.b in cores]
+        directed += _core_directed(pairs, core_rows, cores, by_id)
         probs = scorer.predict(directed, progress=progress)
+        m = len(pairs)
+        forward, backward, from_core = probs[:m], probs[m : 2 * m], None
+        if core_rows:
+            rows = np.array(core_rows, dtype=np.int64)
+            n = len(core_rows)
+            forward, core_fwd = combine_views(forward, probs[2 * m : 2 * m + n], rows)
+            backward, core_bwd = combine_views(backward, probs[2 * m + n :], rows)
+            from_core = np.stack([core_fwd, core_bwd], axis=1)
         scores = PairScores(
             claims=claims,
             pairs=np.array([(p.a, p.b) for p in pairs], dtype=np.int64),
-            forward=probs[: len(pairs)],
-            backward=probs[len(pairs) :],
+            forward=forward,
+            backward=backward,
             relatedness=related,
+            from_core=from_core,
         )
     else:
         scores = PairScores.empty(claims)

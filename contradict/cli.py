@@ -24,7 +24,7 @@ from contradict.errors import ConfigError, ContradictError
 from contradict.ingest import InputFormat
 from contradict.nli import Backend, Precision
 from contradict.pairing import Pairer, PairingStrategy
-from contradict.types import OutputFormat
+from contradict.types import ClaimViews, OutputFormat
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -49,6 +49,14 @@ PrecisionOption = Annotated[
     Precision,
     typer.Option(
         help="Inference precision: auto (bf16 on CPUs with native bf16, else fp32), fp32, bf16, int8 (dynamic).",
+        case_sensitive=False,
+    ),
+]
+ViewsOption = Annotated[
+    ClaimViews,
+    typer.Option(
+        help="What the model reads of each claim: full (as segmented), or core (also the claim without trailing "
+        "non-restrictive detail such as appositives and parentheses; the higher contradiction counts).",
         case_sensitive=False,
     ),
 ]
@@ -152,6 +160,7 @@ def check(
             "context (the pairs of auto; each premise is the claim with its neighbouring sentences)."
         ),
     ] = PairingStrategy.auto,
+    views: ViewsOption = ClaimViews.full,
     neighbours: Annotated[
         int | None,
         typer.Option(min=1, help="With neighbours/auto on long input: keep each claim's K most similar claims."),
@@ -198,6 +207,7 @@ def check(
             "threads": threads,
             "top": top,
             "pairer": Pairer(pairs, k=neighbours),
+            "views": views,
         }
         with progress_bars() as bars:
             update = bars("scoring pairs")
@@ -397,6 +407,7 @@ def eval_command(
         Backend, typer.Option(help="What runs the model: torch or onnx (ONNX Runtime, fp32).", case_sensitive=False)
     ] = Backend.torch,
     threads: ThreadsOption = None,
+    views: ViewsOption = ClaimViews.full,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Use this threshold instead of choosing one on dev data.")
@@ -423,11 +434,20 @@ def eval_command(
         names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
         if backend is Backend.auto:
             raise ConfigError("eval needs --backend torch or onnx")
+        if save_thresholds and views is not ClaimViews.full:
+            raise ConfigError("--save-thresholds stores check's defaults, measured with --views full only")
         scorer = get_scorer(None if model is None else resolve_model(model), precision, threads, backend)
         root = data_root or default_data_root()
         results = []
         with progress_bars() as factory:
-            evaluator = Evaluator(scorer, data_root=root, limit=limit, threshold=threshold, progress=factory)
+            evaluator = Evaluator(
+                scorer,
+                data_root=root,
+                limit=limit,
+                threshold=threshold,
+                progress=factory,
+                detect_kwargs={"views": views},
+            )
             for name in names:
                 results.append(evaluator.run(name))
         shown = Path(scorer.model_name).name if Path(scorer.model_name).is_dir() else scorer.model_name

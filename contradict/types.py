@@ -23,6 +23,15 @@ class OutputFormat(str, Enum):
     html = "html"
 
 
+class ClaimViews(str, Enum):
+    """What the NLI model reads of each claim. ``full``: the claim as segmented. ``core``: the claim and
+    also its core (trailing non-restrictive detail cut, :mod:`contradict.simplify`); per direction the
+    view with the higher P(contradiction) counts."""
+
+    full = "full"
+    core = "core"
+
+
 @dataclass(frozen=True)
 class Document:
     """A text to check; ``id`` is how reports name it (the path as given, ``-`` for stdin).
@@ -51,6 +60,7 @@ class Claim:
     document: str
     speaker: str | None = None  # who makes the claim (reported speech); None: the narrator
     sentence: int | None = None  # index of the sentence it came from in its document (clauses share it)
+    core: str | None = None  # the claim without trailing non-restrictive detail (views=core), None: not cut
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +70,7 @@ class Claim:
             "end": self.end,
             "document": self.document,
             "speaker": self.speaker,
+            "core": self.core,
         }
 
 
@@ -105,6 +116,9 @@ class PairScores:
     forward: np.ndarray  # (m, 3) float32
     backward: np.ndarray  # (m, 3) float32
     relatedness: np.ndarray  # (m,) float32 in [0, 1]
+    #: (m, 2) bool, views=core only: True where the claims' cores, not their full texts, gave that row of
+    #: ``forward`` (column 0) or ``backward`` (column 1). None: full texts throughout.
+    from_core: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         m = len(self.pairs)
@@ -114,6 +128,8 @@ class PairScores:
                 raise ValueError(f"{name} must have shape ({m}, 3), got {arr.shape}")
         if self.relatedness.shape != (m,):
             raise ValueError(f"relatedness must have shape ({m},), got {self.relatedness.shape}")
+        if self.from_core is not None and self.from_core.shape != (m, 2):
+            raise ValueError(f"from_core must have shape ({m}, 2), got {self.from_core.shape}")
 
     @classmethod
     def empty(cls, claims: tuple[Claim, ...] = ()) -> PairScores:
@@ -142,6 +158,7 @@ class Contradiction:
     relatedness: float
     direction: str  # "a->b" or "b->a": which premise/hypothesis order gave p_contradiction
     probabilities: dict[str, float] = field(default_factory=dict)  # of that direction
+    view: str = "full"  # "core" when the claims' cores (views=core) gave p_contradiction
 
     @property
     def kind(self) -> str:
@@ -164,6 +181,7 @@ class Contradiction:
             "p_contradiction": round(self.p_contradiction, 6),
             "relatedness": round(self.relatedness, 6),
             "direction": self.direction,
+            "view": self.view,
             "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()},
             "claim_a": self.claim_a.to_dict(),
             "claim_b": self.claim_b.to_dict(),

@@ -26,6 +26,27 @@ def test_json_output_is_only_json_and_exit_1_when_found(tmp_path: Path, fake_pip
     assert data["threshold"] == 0.5
 
 
+def test_views_core_adds_cores_and_the_view_to_the_json(tmp_path: Path, fake_pipeline) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(
+        "Ships left the port of Oslo, the capital of Norway.\nNo ships left the port of Oslo today.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(draft), "--views", "core", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert [c["core"] for c in data["claims"]] == ["Ships left the port of Oslo.", None]
+    assert data["contradictions"][0]["view"] in ("full", "core")
+    plain = json.loads(runner.invoke(app, ["check", str(draft), "--format", "json"]).stdout)
+    assert [c["core"] for c in plain["claims"]] == [None, None]
+
+
+def test_eval_refuses_to_store_thresholds_measured_with_core_views(fake_pipeline) -> None:
+    result = runner.invoke(app, ["eval", "contradoc_dev", "--views", "core", "--save-thresholds"])
+    assert result.exit_code == 2
+    assert "--views full" in result.output
+
+
 def test_exit_0_when_nothing_is_found(tmp_path: Path, fake_pipeline) -> None:
     draft = tmp_path / "calm.txt"
     draft.write_text(CALM, encoding="utf-8")
