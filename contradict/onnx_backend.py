@@ -75,9 +75,10 @@ def export_graph(model_dir: str | os.PathLike[str], kind: GraphKind, out: Path |
     except Exception as exc:
         raise ModelError(f"cannot load {model_dir} for export: {exc}") from exc
     sample = tokenizer(["a short premise", "one"], ["a hypothesis", "two words"], padding=True, return_tensors="pt")
-    args = tuple(sample[name] for name in _INPUTS)
+    inputs = [name for name in _INPUTS if name in sample]  # MPNet/RoBERTa-style encoders take no token_type_ids
+    args = tuple(sample[name] for name in inputs)
     output = "logits" if kind is GraphKind.nli else "last_hidden_state"
-    axes: dict[str, dict[int, str]] = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
+    axes: dict[str, dict[int, str]] = {name: {0: "batch", 1: "sequence"} for name in inputs}
     axes[output] = {0: "batch"} if kind is GraphKind.nli else {0: "batch", 1: "sequence"}
 
     class _Wrapped(torch.nn.Module):
@@ -85,8 +86,8 @@ def export_graph(model_dir: str | os.PathLike[str], kind: GraphKind, out: Path |
             super().__init__()
             self.inner = model
 
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            result = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        def forward(self, *tensors: Any) -> Any:
+            result = self.inner(**dict(zip(inputs, tensors, strict=True)))
             return result.logits if kind is GraphKind.nli else result.last_hidden_state
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,7 +98,7 @@ def export_graph(model_dir: str | os.PathLike[str], kind: GraphKind, out: Path |
                 _Wrapped(),
                 args,
                 str(full),
-                input_names=list(_INPUTS),
+                input_names=inputs,
                 output_names=[output],
                 dynamic_axes=axes,
                 opset_version=17,

@@ -380,6 +380,8 @@ def train(config: TrainConfig) -> Path:
         max_length=config.max_length,
     )
     input_ids: list[list[int]] = enc["input_ids"]
+    # encoders such as MPNet or RoBERTa take no segment ids; BERT-style ones (MiniLM) do
+    with_type_ids = "token_type_ids" in tokenizer.model_input_names
     type_ids: list[list[int]] = enc.get("token_type_ids") or [[0] * len(x) for x in input_ids]
     labels = [e.label for e in examples]
     lengths = [len(x) for x in input_ids]
@@ -438,7 +440,8 @@ def train(config: TrainConfig) -> Path:
             mask[row, :n] = 1
         y = torch.tensor([labels[i] for i in idx])
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
-            logits = model(input_ids=ids, attention_mask=mask, token_type_ids=tt).logits
+            extra = {"token_type_ids": tt} if with_type_ids else {}
+            logits = model(input_ids=ids, attention_mask=mask, **extra).logits
         loss = torch.nn.functional.cross_entropy(logits.float(), y)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -6,11 +6,13 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from contradict import train as train_mod
 from contradict.corrupt import change_number, corrupt, flip_negation, prefix_entailment, swap_antonym
 from contradict.errors import DataError
+from contradict.nli import Backend, NLIScorer, Precision
 from contradict.train import (
     DROP,
     LABEL_ALIASES,
@@ -268,3 +270,37 @@ def test_average_checkpoints_is_the_weighted_mean(tmp_path: Path) -> None:
     assert (out / "config.json").is_file()
     with pytest.raises(DataError, match="sum"):
         average_checkpoints([a, b], tmp_path / "bad", weights=[0.5, 0.6])
+
+
+def test_training_works_for_an_encoder_without_segment_ids(tmp_path: Path) -> None:
+    """MPNet (all-mpnet-base-v2) and RoBERTa-style encoders take no token_type_ids."""
+    from transformers import MPNetConfig, MPNetForSequenceClassification, MPNetTokenizerFast
+
+    from tests.conftest import VOCAB
+
+    base = tmp_path / "mpnet"
+    base.mkdir()
+    vocab = [*VOCAB, "<s>", "<pad>", "</s>", "<mask>"]
+    tokenizer = MPNetTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}, model_max_length=64)
+    assert "token_type_ids" not in tokenizer.model_input_names
+    config = MPNetConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=80,
+        num_labels=3,
+    )
+    MPNetForSequenceClassification(config).save_pretrained(base, safe_serialization=True)
+    tokenizer.save_pretrained(base)
+    data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
+    out = train_mod.train(
+        TrainConfig(data=(data,), out=tmp_path / "out", base_model=str(base), batch_size=4, epochs=1.0, threads=1)
+    )
+    pair = [("the sky is blue", "the sky is not blue")]
+    probs = NLIScorer(str(out), precision=Precision.fp32).predict(pair)
+    assert probs.shape == (1, 3)
+    assert abs(float(probs.sum()) - 1.0) < 1e-4
+    assert (out / "model.graph.onnx").is_file()  # exported without a token_type_ids input
+    np.testing.assert_allclose(NLIScorer(str(out), backend=Backend.onnx).predict(pair), probs, atol=1e-4)
