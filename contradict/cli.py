@@ -297,6 +297,16 @@ def train(
     bf16: Annotated[
         bool, typer.Option(help="bf16 autocast: ~2.3x faster steps on CPUs with AVX-512 bf16, slower without.")
     ] = False,
+    teacher: Annotated[
+        str | None,
+        typer.Option(help="Distil from this NLI model: its probabilities on each training pair are soft targets."),
+    ] = None,
+    distill_alpha: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Weight of the teacher's soft targets (the rest: gold labels).")
+    ] = 0.5,
+    distill_temperature: Annotated[
+        float, typer.Option(min=0.05, help="Temperature softening teacher and student distributions.")
+    ] = 2.0,
 ) -> None:
     """Train a 3-way NLI cross-encoder on labelled pairs (run outside CI: this takes a while)."""
     from contradict.train import TrainConfig
@@ -333,6 +343,9 @@ def train(
             checkpoint_dir=checkpoint_dir,
             checkpoint_every=checkpoint_every,
             bf16=bf16,
+            teacher=teacher,
+            distill_alpha=distill_alpha,
+            distill_temperature=distill_temperature,
         )
         logging.getLogger("contradict").setLevel(logging.INFO)
         result = run_training(config)

@@ -8,6 +8,7 @@ checkpoint (safetensors, fp16 on disk) with ``id2label`` set, loadable by :class
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -20,6 +21,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from contradict.corrupt import corrupt
 from contradict.errors import DataError, ModelError
@@ -80,6 +83,12 @@ class TrainConfig:
     checkpoint_dir: Path | None = None
     checkpoint_every: int = 500
     threads: int | None = None
+    # knowledge distillation: an NLI model (directory or hub id) whose probabilities on every training
+    # pair are soft targets; loss = (1 - alpha) * cross-entropy on the gold label
+    # + alpha * T^2 * KL(teacher_T || student_T), with both distributions softened by temperature T
+    teacher: str | None = None
+    distill_alpha: float = 0.5
+    distill_temperature: float = 2.0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -358,6 +367,56 @@ def _epoch_batches(lengths: Sequence[int], config: TrainConfig) -> Iterator[list
         epoch += 1
 
 
+def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.ndarray:
+    """log P(label) of ``config.teacher`` for every example, (n, 3) in :data:`LABELS` order, at temperature 1.
+
+    Cached in the checkpoint directory (keyed by the teacher and the examples), so a resumed run does not
+    score the pool again.
+    """
+    from contradict.nli import NLIScorer, Precision
+    from contradict.types import NLI_LABELS
+
+    assert config.teacher is not None
+    if tuple(NLI_LABELS) != LABELS:
+        raise ModelError(f"teacher labels {NLI_LABELS} and training labels {LABELS} differ in order")
+    digest = hashlib.sha256(config.teacher.encode("utf-8"))
+    for e in examples:
+        digest.update(f"{e.premise}\t{e.hypothesis}\n".encode())
+    key = digest.hexdigest()[:16]
+    cache = Path(config.checkpoint_dir) / f"teacher-{key}.npy" if config.checkpoint_dir else None
+    if cache is not None and cache.is_file():
+        logger.info("teacher probabilities from %s", cache)
+        return np.load(cache)
+    scorer = NLIScorer(config.teacher, temperature=1.0, precision=Precision.auto if config.bf16 else Precision.fp32)
+    step = max(1, len(examples) // 20)
+
+    def report(done: int, total: int) -> None:
+        if done % step < scorer.batch_size or done == total:
+            logger.info("teacher: %d/%d pairs scored", done, total)
+
+    probs = scorer.predict([(e.premise, e.hypothesis) for e in examples], progress=report)
+    out = np.log(np.clip(probs.astype(np.float32), 1e-8, 1.0))
+    agree = float(np.mean(out.argmax(axis=1) == np.array([e.label for e in examples])))
+    logger.info("teacher agrees with the gold label on %.1f %% of the training pairs", 100 * agree)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, out)
+    return out
+
+
+def distillation_loss(logits: Any, labels: Any, teacher_log_probs: Any | None, alpha: float, temperature: float) -> Any:
+    """(1 - alpha) * CE(logits, labels) + alpha * T^2 * KL(softmax(teacher / T) || softmax(logits / T))."""
+    import torch
+    import torch.nn.functional as F
+
+    ce = F.cross_entropy(logits, labels)
+    if teacher_log_probs is None or alpha == 0:
+        return ce
+    target = torch.softmax(teacher_log_probs / temperature, dim=-1)
+    kd = F.kl_div(F.log_softmax(logits / temperature, dim=-1), target, reduction="batchmean")
+    return (1 - alpha) * ce + alpha * temperature**2 * kd
+
+
 def train(config: TrainConfig) -> Path:
     """Train, checkpointing as it goes; resume from ``config.checkpoint_dir`` when a checkpoint is there."""
     import torch
@@ -385,6 +444,9 @@ def train(config: TrainConfig) -> Path:
     type_ids: list[list[int]] = enc.get("token_type_ids") or [[0] * len(x) for x in input_ids]
     labels = [e.label for e in examples]
     lengths = [len(x) for x in input_ids]
+    if not 0.0 <= config.distill_alpha <= 1.0 or config.distill_temperature <= 0:
+        raise DataError("distillation needs 0 <= alpha <= 1 and a temperature > 0")
+    soft = torch.from_numpy(teacher_log_probs(config, examples)) if config.teacher else None
 
     steps_per_epoch = math.ceil(len(examples) / config.batch_size)
     total_steps = max(1, int(steps_per_epoch * config.epochs))
@@ -442,7 +504,9 @@ def train(config: TrainConfig) -> Path:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
             extra = {"token_type_ids": tt} if with_type_ids else {}
             logits = model(input_ids=ids, attention_mask=mask, **extra).logits
-        loss = torch.nn.functional.cross_entropy(logits.float(), y)
+        loss = distillation_loss(
+            logits.float(), y, None if soft is None else soft[idx], config.distill_alpha, config.distill_temperature
+        )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()

@@ -304,3 +304,45 @@ def test_training_works_for_an_encoder_without_segment_ids(tmp_path: Path) -> No
     assert abs(float(probs.sum()) - 1.0) < 1e-4
     assert (out / "model.graph.onnx").is_file()  # exported without a token_type_ids input
     np.testing.assert_allclose(NLIScorer(str(out), backend=Backend.onnx).predict(pair), probs, atol=1e-4)
+
+
+def test_distillation_loss_mixes_gold_and_teacher() -> None:
+    import torch
+
+    logits = torch.tensor([[2.0, 0.0, -1.0], [0.0, 0.5, 1.0]])
+    gold = torch.tensor([0, 2])
+    ce = torch.nn.functional.cross_entropy(logits, gold)
+    assert torch.isclose(train_mod.distillation_loss(logits, gold, None, 0.5, 2.0), ce)
+    assert torch.isclose(train_mod.distillation_loss(logits, gold, torch.log_softmax(logits, -1), 0.0, 2.0), ce)
+    # a teacher that agrees with the student exactly adds no KL term
+    same = train_mod.distillation_loss(logits, gold, torch.log_softmax(logits, -1), 0.5, 2.0)
+    assert torch.isclose(same, 0.5 * ce)
+    other = torch.log_softmax(torch.tensor([[-1.0, 0.0, 3.0], [3.0, 0.0, -1.0]]), -1)
+    assert train_mod.distillation_loss(logits, gold, other, 0.5, 2.0) > same
+
+
+def test_distillation_trains_from_a_teacher_and_caches_its_scores(tmp_path: Path) -> None:
+    teacher = build_tiny_model(tmp_path / "teacher")
+    base = build_tiny_model(tmp_path / "base")
+    data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
+    config = TrainConfig(
+        data=(data,),
+        out=tmp_path / "out",
+        base_model=str(base),
+        batch_size=4,
+        threads=1,
+        teacher=str(teacher),
+        distill_alpha=0.7,
+        checkpoint_dir=tmp_path / "ckpt",
+    )
+    examples = build_examples(config)
+    first = train_mod.teacher_log_probs(config, examples)
+    assert first.shape == (len(examples), 3)
+    np.testing.assert_allclose(np.exp(first).sum(axis=1), 1.0, atol=1e-4)
+    (cached,) = (tmp_path / "ckpt").glob("teacher-*.npy")
+    np.testing.assert_array_equal(np.load(cached), first)
+    out = train_mod.train(config)
+    record = json.loads((out / "training_args.json").read_text())
+    assert record["config"]["teacher"] == str(teacher) and record["config"]["distill_alpha"] == 0.7
+    with pytest.raises(DataError, match="alpha"):
+        train_mod.train(replace(config, distill_alpha=1.5, out=tmp_path / "bad"))
