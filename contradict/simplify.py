@@ -27,7 +27,7 @@ from contradict.types import Claim
 
 _END = r"(?P<end>[.!?]?[\"'”’]*\s*)$"
 
-#: Each rule cuts from its ``cut`` group (or from the match start) to the end, keeping final punctuation.
+#: Each rule cuts from its ``cut`` group to the end of the claim, keeping the final punctuation (``end``).
 _RULES: tuple[re.Pattern[str], ...] = (
     # appositive after a name, up to 14 words: "outside Homs, an industrial hub in western Syria."
     re.compile(r"\b[A-Z][\w’'.-]*(?P<cut>),\s+(?:a|an|the)\s+(?:[^\s,;:]+\s+){0,13}[^\s,;:]+?" + _END),
@@ -49,7 +49,7 @@ _PARENTHETICAL = re.compile(r"\s*\([^()]{1,80}\)")
 
 #: Cores shorter than this many words are not used (too little left to assert anything).
 MIN_CORE_WORDS = 4
-#: A claim at least this long keeps its first cut only this far in (the core keeps the main clause).
+#: A cut must leave at least this many characters before it (the core keeps the main clause).
 _MIN_KEEP_CHARS = 20
 
 
@@ -63,8 +63,9 @@ def core_text(text: str) -> str | None:
         for rule in rules:
             m = rule.search(out)
             if m is not None and m.start("cut") >= _MIN_KEEP_CHARS:
-                out = out[: m.start("cut")] + m.group("end")
-                changed = True
+                cut = out[: m.start("cut")] + m.group("end")
+                changed = changed or cut != out
+                out = cut
     out = out.strip()
     if out == text.strip() or len(out.split()) < MIN_CORE_WORDS:
         return None

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import contradict
 from contradict.markup import html_view, markdown_view
 from contradict.segment import Segmenter
+from contradict.simplify import core_text
 from contradict.types import Document
 
 from .conftest import FakeEmbedder, FakeScorer
@@ -108,3 +109,31 @@ def test_document_order_does_not_change_pair_scores(texts: list[str]) -> None:
         }
 
     assert scores(docs) == scores(list(reversed(docs)))
+
+
+CORE_WORDS = [
+    "Homs",
+    "Syria",
+    ",",
+    ".",
+    "an",
+    "a",
+    "the",
+    "hub",
+    "which",
+    "saying",
+    "(in",
+    "x)",
+    "in what it",
+    "described as",
+    "”",
+    "While",
+    "raids",
+    "hit",
+]
+
+
+@given(st.lists(st.sampled_from(CORE_WORDS), max_size=40).map(" ".join))
+def test_a_core_is_none_or_a_shorter_text(text: str) -> None:
+    core = core_text(text)
+    assert core is None or (len(core) < len(text.strip()) and len(core.split()) >= 4)
