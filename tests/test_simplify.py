@@ -8,7 +8,7 @@ from rich.console import Console
 
 from contradict.aggregate import combine_views
 from contradict.api import detect
-from contradict.render import render_text
+from contradict.render import render_html, render_markdown, render_text
 from contradict.simplify import Simplifier, core_text
 from contradict.types import Claim, ClaimViews
 
@@ -129,6 +129,8 @@ def test_views_core_scores_the_cores_too_and_says_so() -> None:
     assert (
         "scored on the cores: The jets struck rebel fighters near Homs. / there were no rebel" in console.export_text()
     )
+    assert "scored on the cores: The jets struck" in render_markdown(report)
+    assert "scored on the cores: The jets struck" in render_html(report, {"text": TEXT})
     assert report.scores is not None and report.scores.from_core is not None
     assert report.scores.from_core.any()
 

@@ -59,6 +59,12 @@ def render_html(report: Report, texts: dict[str, str]) -> str:
             f"relatedness {c.relatedness:.2f}</span></div>"
             f"{_claim_html('A', c.claim_a)}{_claim_html('B', c.claim_b)}"
             + "".join(f'<div class="meta">numbers differ: {escape(note)}</div>' for note in c.mismatches)
+            + (
+                f'<div class="meta">scored on the cores: {escape(c.claim_a.core or c.claim_a.text)} / '
+                f"{escape(c.claim_b.core or c.claim_b.text)}</div>"
+                if c.view == "core"
+                else ""
+            )
             + "</div>"
         )
     docs = [_document_html(d, texts.get(d, ""), involved.get(d, [])) for d in report.documents if d in texts]
