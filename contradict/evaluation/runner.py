@@ -54,6 +54,18 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def document_inputs(row: dict[str, Any]) -> tuple[Document, Document | None]:
+    """What `detect` checks for one row of a document task: the text on its own, or, for a row with a
+    ``claim``, that claim as the draft against the text as its source."""
+    text = Document(row["id"], row["text"])
+    if "claim" not in row:
+        return text, None
+    claim = row["claim"].strip()
+    if claim and claim[-1] not in ".!?\"'”’":
+        claim += "."  # a headline is read as the sentence it states (else it is skipped as one)
+    return Document("claim", claim), text
+
+
 def evidence_rank(evidence: str, top_pairs: Sequence[tuple[str, str]]) -> int | None:
     """1-based rank of the first pair with the evidence on one side (substring match either way)."""
     ev = _normalise(evidence)
@@ -155,14 +167,7 @@ class Evaluator:
         scores = np.zeros(len(rows), dtype=np.float64)
         ranks: list[int | None] = []
         for i, row in enumerate(rows):
-            text = Document(row["id"], row["text"])
-            if "claim" in row:  # the claim checked against the text as its source
-                claim = row["claim"].strip()
-                if claim and claim[-1] not in ".!?\"'”’":
-                    claim += "."  # a headline is read as the sentence it states (else it is skipped as one)
-                draft, source = Document("claim", claim), text
-            else:
-                draft, source = text, None
+            draft, source = document_inputs(row)
             report = detect(draft, against=source, scorer=self.scorer, threshold=0.0, top=3, **self.detect_kwargs)
             scores[i] = report.contradictions[0].score if report.contradictions else 0.0
             top = [(c.claim_a.text, c.claim_b.text) for c in report.contradictions]
