@@ -167,6 +167,14 @@ class Contradiction:
         return "self" if self.claim_a.speaker == self.claim_b.speaker else "between_sources"
 
     @property
+    def core_texts(self) -> tuple[str, str] | None:
+        """What the model read of the two claims when their cores gave ``p_contradiction`` (a claim without
+        a core is read whole); None for the full view."""
+        if self.view != "core":
+            return None
+        return (self.claim_a.core or self.claim_a.text, self.claim_b.core or self.claim_b.text)
+
+    @property
     def mismatches(self) -> list[str]:
         """Numbers, quantities or dates that differ between the two claims (an explanation, not a score)."""
         from contradict.explain import quantity_mismatches

@@ -60,9 +60,8 @@ def render_html(report: Report, texts: dict[str, str]) -> str:
             f"{_claim_html('A', c.claim_a)}{_claim_html('B', c.claim_b)}"
             + "".join(f'<div class="meta">numbers differ: {escape(note)}</div>' for note in c.mismatches)
             + (
-                f'<div class="meta">scored on the cores: {escape(c.claim_a.core or c.claim_a.text)} / '
-                f"{escape(c.claim_b.core or c.claim_b.text)}</div>"
-                if c.view == "core"
+                f'<div class="meta">scored on the cores: {" / ".join(map(escape, c.core_texts))}</div>'
+                if c.core_texts
                 else ""
             )
             + "</div>"

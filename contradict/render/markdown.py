@@ -38,14 +38,7 @@ def render_markdown(report: Report) -> str:
             f"- P(contradiction) {c.p_contradiction:.2f} (direction {c.direction}: {probs}); "
             f"relatedness {c.relatedness:.2f}",
             *[f"- numbers differ: {_escape(note)}" for note in c.mismatches],
-            *(
-                [
-                    f"- scored on the cores: {_escape(c.claim_a.core or c.claim_a.text)} / "
-                    f"{_escape(c.claim_b.core or c.claim_b.text)}"
-                ]
-                if c.view == "core"
-                else []
-            ),
+            *([f"- scored on the cores: {' / '.join(map(_escape, c.core_texts))}"] if c.core_texts else []),
             "",
         ]
     if report.skipped:

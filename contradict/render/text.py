@@ -31,9 +31,8 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
         lines = [_claim_line("A", c.claim_a, multi), _claim_line("B", c.claim_b, multi)]
         for note in c.mismatches:
             lines.append(Text(f"numbers differ: {note}", style="yellow"))
-        if c.view == "core":
-            cores = " / ".join(x.core or x.text for x in (c.claim_a, c.claim_b))
-            lines.append(Text(f"scored on the cores: {cores}", style="dim"))
+        if c.core_texts is not None:
+            lines.append(Text(f"scored on the cores: {' / '.join(c.core_texts)}", style="dim"))
         body = Group(*lines)
         kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
         title = (
