@@ -4,6 +4,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -87,28 +88,48 @@ _WORDS = "the a cat dog sat on mat is not no there were sky blue red it rains to
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(_WORDS.split()))]
 
 
-def build_tiny_model(path: Path, id2label: dict[int, str] | None = None, weights: str = "safetensors") -> Path:
-    """A randomly initialised 2-layer BERT classifier with its own tiny WordPiece tokenizer."""
+def build_tiny_model(
+    path: Path,
+    id2label: dict[int, str] | None = None,
+    weights: str = "safetensors",
+    encoder: Literal["bert", "mpnet"] = "bert",
+) -> Path:
+    """A randomly initialised 2-layer classifier with its own tiny tokenizer: ``encoder`` bert (WordPiece,
+    segment ids) or mpnet (no segment ids, as all-mpnet-base-v2 and RoBERTa-style encoders)."""
     import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+    from transformers import (
+        BertConfig,
+        BertForSequenceClassification,
+        BertTokenizerFast,
+        MPNetConfig,
+        MPNetForSequenceClassification,
+        MPNetTokenizerFast,
+    )
 
     torch.manual_seed(0)
     path.mkdir(parents=True, exist_ok=True)
-    (path / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(path / "vocab.txt"), model_max_length=64)
     labels = id2label or {0: "CONTRADICTION", 1: "Entailment", 2: "neutral"}
-    config = BertConfig(
-        vocab_size=len(VOCAB),
+    if encoder == "mpnet":
+        vocab = [*VOCAB, "<s>", "<pad>", "</s>", "<mask>"]
+        tokenizer = MPNetTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}, model_max_length=64)
+        config_class, model_class = MPNetConfig, MPNetForSequenceClassification
+    else:
+        vocab = VOCAB
+        (path / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
+        tokenizer = BertTokenizerFast(vocab_file=str(path / "vocab.txt"), model_max_length=64)
+        config_class, model_class = BertConfig, BertForSequenceClassification
+    config = config_class(
+        vocab_size=len(vocab),
         hidden_size=16,
         num_hidden_layers=2,
         num_attention_heads=2,
         intermediate_size=32,
-        max_position_embeddings=64,
+        max_position_embeddings=80 if encoder == "mpnet" else 64,  # MPNet offsets positions past its padding id
         num_labels=len(labels),
         id2label=labels,
         label2id={v: k for k, v in labels.items()},
     )
-    model = BertForSequenceClassification(config).eval()
+    model = model_class(config).eval()
     if weights == "safetensors":
         model.save_pretrained(path, safe_serialization=True)
     elif weights == "bin":  # a pickle checkpoint, as older transformers wrote them

@@ -274,26 +274,10 @@ def test_average_checkpoints_is_the_weighted_mean(tmp_path: Path) -> None:
 
 def test_training_works_for_an_encoder_without_segment_ids(tmp_path: Path) -> None:
     """MPNet (all-mpnet-base-v2) and RoBERTa-style encoders take no token_type_ids."""
-    from transformers import MPNetConfig, MPNetForSequenceClassification, MPNetTokenizerFast
+    from transformers import AutoTokenizer
 
-    from tests.conftest import VOCAB
-
-    base = tmp_path / "mpnet"
-    base.mkdir()
-    vocab = [*VOCAB, "<s>", "<pad>", "</s>", "<mask>"]
-    tokenizer = MPNetTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}, model_max_length=64)
-    assert "token_type_ids" not in tokenizer.model_input_names
-    config = MPNetConfig(
-        vocab_size=len(vocab),
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=80,
-        num_labels=3,
-    )
-    MPNetForSequenceClassification(config).save_pretrained(base, safe_serialization=True)
-    tokenizer.save_pretrained(base)
+    base = build_tiny_model(tmp_path / "mpnet", encoder="mpnet")
+    assert "token_type_ids" not in AutoTokenizer.from_pretrained(base).model_input_names
     data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
     out = train_mod.train(
         TrainConfig(data=(data,), out=tmp_path / "out", base_model=str(base), batch_size=4, epochs=1.0, threads=1)
