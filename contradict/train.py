@@ -422,6 +422,8 @@ def train(config: TrainConfig) -> Path:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
+    if not 0.0 <= config.distill_alpha <= 1.0 or config.distill_temperature <= 0:
+        raise DataError("distillation needs 0 <= alpha <= 1 and a temperature > 0")
     if config.threads:
         torch.set_num_threads(config.threads)
     random.seed(config.seed)
@@ -444,8 +446,6 @@ def train(config: TrainConfig) -> Path:
     type_ids: list[list[int]] = enc.get("token_type_ids") or [[0] * len(x) for x in input_ids]
     labels = [e.label for e in examples]
     lengths = [len(x) for x in input_ids]
-    if not 0.0 <= config.distill_alpha <= 1.0 or config.distill_temperature <= 0:
-        raise DataError("distillation needs 0 <= alpha <= 1 and a temperature > 0")
     soft = torch.from_numpy(teacher_log_probs(config, examples)) if config.teacher else None
 
     steps_per_epoch = math.ceil(len(examples) / config.batch_size)
