@@ -367,11 +367,16 @@ def _epoch_batches(lengths: Sequence[int], config: TrainConfig) -> Iterator[list
         epoch += 1
 
 
+TEACHER_CHUNK = 8192
+"""Pairs the teacher scores between two saves."""
+
+
 def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.ndarray:
     """log P(label) of ``config.teacher`` for every example, (n, 3) in :data:`LABELS` order, at temperature 1.
 
     Cached in the checkpoint directory (keyed by the teacher and the examples), so a resumed run does not
-    score the pool again.
+    score the pool again; scored in chunks of :data:`TEACHER_CHUNK` pairs, each saved as it is done, so a
+    session that ends while the teacher scores resumes at the next chunk.
     """
     from contradict.nli import NLIScorer, Precision
     from contradict.types import NLI_LABELS
@@ -388,19 +393,29 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
         logger.info("teacher probabilities from %s", cache)
         return np.load(cache)
     scorer = NLIScorer(config.teacher, temperature=1.0, precision=Precision.auto if config.bf16 else Precision.fp32)
-    step = max(1, len(examples) // 20)
-
-    def report(done: int, total: int) -> None:
-        if done % step < scorer.batch_size or done == total:
-            logger.info("teacher: %d/%d pairs scored", done, total)
-
-    probs = scorer.predict([(e.premise, e.hypothesis) for e in examples], progress=report)
+    pairs = [(e.premise, e.hypothesis) for e in examples]
+    chunks = range(0, len(pairs), TEACHER_CHUNK)
+    parts: list[np.ndarray] = []
+    for index, begin in enumerate(chunks):
+        # each chunk is saved as it is scored, so a session that ends mid-pool resumes at the next chunk
+        part = cache.with_name(f"{cache.stem}.part{index:04d}.npy") if cache is not None else None
+        if part is not None and part.is_file():
+            parts.append(np.load(part))
+            continue
+        parts.append(scorer.predict(pairs[begin : begin + TEACHER_CHUNK]).astype(np.float32))
+        logger.info("teacher: %d/%d pairs scored", min(begin + TEACHER_CHUNK, len(pairs)), len(pairs))
+        if part is not None:
+            part.parent.mkdir(parents=True, exist_ok=True)
+            np.save(part, parts[-1])
+    probs = np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), dtype=np.float32)
     out = np.log(np.clip(probs.astype(np.float32), 1e-8, 1.0))
     agree = float(np.mean(out.argmax(axis=1) == np.array([e.label for e in examples])))
     logger.info("teacher agrees with the gold label on %.1f %% of the training pairs", 100 * agree)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, out)
+        for part in cache.parent.glob(f"{cache.stem}.part*.npy"):
+            part.unlink()
     return out
 
 

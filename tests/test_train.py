@@ -305,6 +305,39 @@ def test_distillation_loss_mixes_gold_and_teacher() -> None:
     assert train_mod.distillation_loss(logits, gold, other, 0.5, 2.0) > same
 
 
+def test_teacher_scoring_resumes_at_the_next_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contradict.nli import NLIScorer
+
+    teacher = build_tiny_model(tmp_path / "teacher")
+    data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
+    config = TrainConfig(data=(data,), out=tmp_path / "out", teacher=str(teacher), checkpoint_dir=tmp_path / "ckpt")
+    examples = build_examples(config)
+    monkeypatch.setattr(train_mod, "TEACHER_CHUNK", 5)
+    real = NLIScorer.predict
+    calls: list[int] = []
+
+    dies_at: list[int] = [3]
+
+    def counted(self: NLIScorer, pairs: list[tuple[str, str]], **kw: object) -> np.ndarray:
+        calls.append(len(pairs))
+        if len(calls) in dies_at:
+            raise KeyboardInterrupt  # the session ends
+        return real(self, pairs, **kw)
+
+    monkeypatch.setattr(NLIScorer, "predict", counted)
+    assert len(examples) == 12
+    with pytest.raises(KeyboardInterrupt):
+        train_mod.teacher_log_probs(config, examples)
+    assert len(list((tmp_path / "ckpt").glob("teacher-*.part*.npy"))) == 2
+    calls.clear()
+    dies_at.clear()
+    resumed = train_mod.teacher_log_probs(config, examples)
+    assert calls == [2]  # only the unscored rest: chunks of 5, 5 and 2
+    assert not list((tmp_path / "ckpt").glob("teacher-*.part*.npy"))
+    fresh = train_mod.teacher_log_probs(replace(config, checkpoint_dir=None), examples)
+    np.testing.assert_allclose(resumed, fresh, atol=1e-5)
+
+
 def test_distillation_trains_from_a_teacher_and_caches_its_scores(tmp_path: Path) -> None:
     teacher = build_tiny_model(tmp_path / "teacher")
     base = build_tiny_model(tmp_path / "base")
