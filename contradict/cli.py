@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from contradict import __version__
 from contradict.errors import ConfigError, ContradictError
 from contradict.ingest import InputFormat
 from contradict.nli import Backend, Precision
@@ -465,6 +466,15 @@ def eval_command(
                 results.append(evaluator.run(name))
         shown = Path(scorer.model_name).name if Path(scorer.model_name).is_dir() else scorer.model_name
         title = f"contradict eval: {shown}" + (f" (first {limit} rows)" if limit else "")
+        run = {
+            "model": scorer.model_name,
+            "precision": precision.value,
+            "backend": backend.value,
+            "views": views.value,
+            "limit": limit,
+            "threshold": threshold,
+            "contradict": __version__,
+        }
         if output_format is OutputFormat.json:
             typer.echo(json.dumps(results_json(results), indent=2))
         else:
@@ -477,7 +487,8 @@ def eval_command(
 
             out_dir.mkdir(parents=True, exist_ok=True)
             (out_dir / "results.json").write_text(json.dumps(results_json(results), indent=2) + "\n", encoding="utf-8")
-            (out_dir / "results.md").write_text(results_markdown(results, title), encoding="utf-8")
+            (out_dir / "results.md").write_text(results_markdown(results, title, run), encoding="utf-8")
+            (out_dir / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
             for r in results:
                 write_plots(r, out_dir)
         if save_thresholds:

@@ -214,6 +214,9 @@ def test_cli_eval_json_and_out_dir(tmp_path: Path, fake_pipeline) -> None:
         "contradoc_sample"
     ].keys()
     assert (out / "results.json").is_file() and (out / "results.md").is_file()
+    run = json.loads((out / "run.json").read_text())
+    assert run["views"] == "full" and run["backend"] == "torch" and run["limit"] is None
+    assert "Run: model `" in (out / "results.md").read_text() and "views `full`" in (out / "results.md").read_text()
     assert (out / "snli_dev_sample_pr.png").stat().st_size > 1000
     assert (out / "contradoc_sample_confusion.png").is_file()
 

@@ -64,9 +64,15 @@ def results_table(results: Sequence[TaskResult], title: str) -> Table:
     return table
 
 
-def results_markdown(results: Sequence[TaskResult], title: str) -> str:
+def run_line(run: dict[str, Any]) -> str:
+    """One line naming how an eval was run: ``model `m` · precision auto · backend torch · views full``."""
+    return " · ".join(f"{k} `{v}`" for k, v in run.items() if v is not None)
+
+
+def results_markdown(results: Sequence[TaskResult], title: str, run: dict[str, Any] | None = None) -> str:
     columns = _columns(results)
-    lines = [f"# {title}", "", "| task | " + " | ".join(SHORT.get(c, c) for c in columns) + " | threshold from |"]
+    head = [f"# {title}", ""] + ([f"Run: {run_line(run)}", ""] if run else [])
+    lines = [*head, "| task | " + " | ".join(SHORT.get(c, c) for c in columns) + " | threshold from |"]
     lines.append("|---" * (len(columns) + 2) + "|")
     for r in results:
         if r.skipped is not None:
