@@ -2,6 +2,7 @@
 # The evaluation sequence every candidate model in the model card went through (v6 onwards).
 # usage: bash eval/evaluate_model.sh MODEL_DIR OUT_DIR    (from the repository root, ../shared/data beside it;
 # nothing else running: a job beside it slows both several times on 2 cores)
+# Writes its choices into MODEL_DIR/contradict.json (temperature, relatedness_full, thresholds).
 # 1. calibrate a temperature on the dev task (lingnli_validation), checked on mnli_dev_matched;
 # 2. relatedness_full 0.7, as chosen for v5 on ContraDoc's dev half (bench/aggregation_ablation.py);
 # 3. pair tasks, thresholds chosen on lingnli_validation; document tasks, thresholds chosen on their dev half;
