@@ -394,9 +394,10 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
         return np.load(cache)
     scorer = NLIScorer(config.teacher, temperature=1.0, precision=Precision.auto if config.bf16 else Precision.fp32)
     pairs = [(e.premise, e.hypothesis) for e in examples]
-    chunks = range(0, len(pairs), TEACHER_CHUNK)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
     parts: list[np.ndarray] = []
-    for index, begin in enumerate(chunks):
+    for index, begin in enumerate(range(0, len(pairs), TEACHER_CHUNK)):
         # each chunk is saved as it is scored, so a session that ends mid-pool resumes at the next chunk
         part = cache.with_name(f"{cache.stem}.part{index:04d}.npy") if cache is not None else None
         if part is not None and part.is_file():
@@ -405,14 +406,12 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
         parts.append(scorer.predict(pairs[begin : begin + TEACHER_CHUNK]).astype(np.float32))
         logger.info("teacher: %d/%d pairs scored", min(begin + TEACHER_CHUNK, len(pairs)), len(pairs))
         if part is not None:
-            part.parent.mkdir(parents=True, exist_ok=True)
             np.save(part, parts[-1])
     probs = np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), dtype=np.float32)
-    out = np.log(np.clip(probs.astype(np.float32), 1e-8, 1.0))
+    out = np.log(np.clip(probs, 1e-8, 1.0))
     agree = float(np.mean(out.argmax(axis=1) == np.array([e.label for e in examples])))
     logger.info("teacher agrees with the gold label on %.1f %% of the training pairs", 100 * agree)
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, out)
         for part in cache.parent.glob(f"{cache.stem}.part*.npy"):
             part.unlink()

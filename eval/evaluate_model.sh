@@ -9,13 +9,7 @@
 # 4. the example story's best `must` pair rank.
 set -euo pipefail
 M=$1; O=$2; mkdir -p "$O"
-python - "$M" <<'PY'
-import json, sys, pathlib
-p = pathlib.Path(sys.argv[1]) / "contradict.json"
-d = json.loads(p.read_text()) if p.exists() else {}
-d["relatedness_full"] = 0.7
-p.write_text(json.dumps(d, indent=2, sort_keys=True) + "\n")
-PY
+python -c "import sys; from contradict.nli import save_model_settings; save_model_settings(sys.argv[1], {'relatedness_full': 0.7})" "$M"
 contradict calibrate --model "$M" --task lingnli_validation --check mnli_dev_matched --save > "$O/calibrate.txt" 2>&1
 contradict eval lingnli_validation mnli_dev_matched snli_dev anli_r1_dev_NC sick_test_NC nan_nli breaking_nli glue_diagnostic \
   --model "$M" --save-thresholds --out-dir "$O/pairs" -f json > "$O/pairs.json" 2> "$O/pairs.err"

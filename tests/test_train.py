@@ -315,7 +315,6 @@ def test_teacher_scoring_resumes_at_the_next_chunk(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(train_mod, "TEACHER_CHUNK", 5)
     real = NLIScorer.predict
     calls: list[int] = []
-
     dies_at: list[int] = [3]
 
     def counted(self: NLIScorer, pairs: list[tuple[str, str]], **kw: object) -> np.ndarray:
