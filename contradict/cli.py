@@ -308,6 +308,12 @@ def train(
     distill_temperature: Annotated[
         float, typer.Option(min=0.05, help="Temperature softening teacher and student distributions.")
     ] = 2.0,
+    teacher_hypothesis_pairs: Annotated[
+        int, typer.Option(min=0, help="Pairs of two hypotheses of one premise, labelled by --teacher alone.")
+    ] = 0,
+    teacher_news_pairs: Annotated[
+        int, typer.Option(min=0, help="Pairs of two sentences of one article, labelled by --teacher alone.")
+    ] = 0,
 ) -> None:
     """Train a 3-way NLI cross-encoder on labelled pairs (run outside CI: this takes a while)."""
     from contradict.train import TrainConfig
@@ -347,6 +353,8 @@ def train(
             teacher=teacher,
             distill_alpha=distill_alpha,
             distill_temperature=distill_temperature,
+            teacher_hypothesis_pairs=teacher_hypothesis_pairs,
+            teacher_news_pairs=teacher_news_pairs,
         )
         logging.getLogger("contradict").setLevel(logging.INFO)
         result = run_training(config)

@@ -31,6 +31,7 @@ from contradict.relatedness import minilm_path as base_model_path
 logger = logging.getLogger(__name__)
 
 LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
+UNLABELLED = -1  # the label of a pair with no gold label: the teacher's probabilities are its only target
 DROP = "drop"  # a --label-map target that leaves such rows out (a 2-way label that mixes neutral and contradiction)
 LABEL_ALIASES: dict[str, str] = {
     "entailment": "entailment",
@@ -89,6 +90,11 @@ class TrainConfig:
     teacher: str | None = None
     distill_alpha: float = 0.5
     distill_temperature: float = 2.0
+    # pairs no pool labels, labelled by the teacher alone (they need `teacher`): two hypotheses written for
+    # one premise (one as premise, the other as hypothesis), and two sentences of one news article (the
+    # teacher's judgement instead of the blanket neutral of `same_article_pairs`)
+    teacher_hypothesis_pairs: int = 0
+    teacher_news_pairs: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -96,7 +102,7 @@ class TrainConfig:
 class Example:
     premise: str
     hypothesis: str
-    label: int
+    label: int  # an index into LABELS, or UNLABELLED
     source: str
 
 
@@ -282,6 +288,47 @@ def extend_pairs(examples: Sequence[Example], fillers: Sequence[str], n: int, rn
     return out
 
 
+def hypothesis_pairs(examples: Sequence[Example], n: int, rng: random.Random) -> list[Example]:
+    """Unlabelled pairs of two different hypotheses written for one premise, in a random order.
+
+    NLI pools hold several hypotheses per premise (LingNLI about nine); two of them are about the same
+    scene, as two claims of one story are about the same event, and their relation is not given by the
+    pool's labels (two entailed hypotheses may still contradict each other), so the teacher labels them.
+    Drawn uniformly over all such pairs; fewer than ``n`` when the pools have fewer.
+    """
+    by_premise: dict[str, list[str]] = {}
+    for e in examples:
+        hyps = by_premise.setdefault(e.premise, [])
+        if e.hypothesis not in hyps:
+            hyps.append(e.hypothesis)
+    groups = [(premise, hyps) for premise, hyps in by_premise.items() if len(hyps) >= 2]
+    weights = [len(h) * (len(h) - 1) // 2 for _, h in groups]
+    total = sum(weights)
+    if n <= 0 or total == 0:
+        return []
+    chosen = sorted(rng.sample(range(total), min(n, total)))
+    out: list[Example] = []
+    group, offset = 0, 0
+    for index in chosen:  # the index-th pair of the concatenated per-premise pair lists
+        while index >= offset + weights[group]:
+            offset += weights[group]
+            group += 1
+        hyps = groups[group][1]
+        i, j = _unrank_pair(index - offset, len(hyps))
+        a, b = (hyps[i], hyps[j]) if rng.random() < 0.5 else (hyps[j], hyps[i])
+        out.append(Example(a, b, UNLABELLED, "teacher_hypothesis_pair"))
+    return out
+
+
+def _unrank_pair(k: int, n: int) -> tuple[int, int]:
+    """The k-th pair (i < j) of range(n) in lexicographic order."""
+    i = 0
+    while k >= n - 1 - i:
+        k -= n - 1 - i
+        i += 1
+    return i, i + 1 + k
+
+
 def _swapped(e: Example) -> Example:
     return Example(e.hypothesis, e.premise, e.label, e.source + "_swapped")
 
@@ -324,6 +371,21 @@ def build_examples(config: TrainConfig) -> list[Example]:
         made = corrupt(sentences, config.corruptions, config.corruption_entailments, rng)
         logger.info("corruptions: %d pairs %s", len(made), dict(Counter(c.rule for c in made)))
         examples.extend(Example(c.premise, c.hypothesis, LABELS.index(c.label), f"corrupt_{c.rule}") for c in made)
+    if config.teacher_hypothesis_pairs:
+        # premises of the NLI files only: the derived pairs above reuse premises with made-up hypotheses
+        pooled = [e for e in examples if e.source in {Path(p).stem for p in config.data}]
+        made_hyp = hypothesis_pairs(pooled, config.teacher_hypothesis_pairs, rng)
+        logger.info("teacher-labelled hypothesis pairs: %d", len(made_hyp))
+        examples.extend(made_hyp)
+    if config.teacher_news_pairs:
+        if not articles:
+            raise DataError("--teacher-news-pairs needs --news-bodies (a JSONL file of articles)")
+        made_news = [
+            Example(e.premise, e.hypothesis, UNLABELLED, "teacher_news_same_article")
+            for e in news_negatives(articles, config.teacher_news_pairs, 0, rng)
+        ]
+        logger.info("teacher-labelled same-article pairs: %d", len(made_news))
+        examples.extend(made_news)
     if config.extensions:
         fillers = article_sentences or sorted({e.premise for e in examples})
         made_ext = extend_pairs(examples, fillers, config.extensions, rng)
@@ -409,8 +471,16 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
             np.save(part, parts[-1])
     probs = np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), dtype=np.float32)
     out = np.log(np.clip(probs, 1e-8, 1.0))
-    agree = float(np.mean(out.argmax(axis=1) == np.array([e.label for e in examples])))
-    logger.info("teacher agrees with the gold label on %.1f %% of the training pairs", 100 * agree)
+    gold = np.array([e.label for e in examples], dtype=np.int64)
+    labelled = gold != UNLABELLED
+    if labelled.any():
+        agree = float(np.mean(out[labelled].argmax(axis=1) == gold[labelled]))
+        logger.info("teacher agrees with the gold label on %.1f %% of the labelled pairs", 100 * agree)
+    if not labelled.all():
+        shares = np.bincount(out[~labelled].argmax(axis=1), minlength=len(LABELS)) / int((~labelled).sum())
+        logger.info(
+            "teacher labels the unlabelled pairs %s", dict(zip(LABELS, np.round(shares, 3).tolist(), strict=True))
+        )
     if cache is not None:
         np.save(cache, out)
         for part in cache.parent.glob(f"{cache.stem}.part*.npy"):
@@ -419,16 +489,22 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
 
 
 def distillation_loss(logits: Any, labels: Any, teacher_log_probs: Any | None, alpha: float, temperature: float) -> Any:
-    """(1 - alpha) * CE(logits, labels) + alpha * T^2 * KL(softmax(teacher / T) || softmax(logits / T))."""
+    """Mean over the batch of (1 - alpha) * CE(logits, label) + alpha * T^2 * KL(softmax(teacher / T) ||
+    softmax(logits / T)); a row labelled UNLABELLED has only the KL term, at full weight."""
     import torch
     import torch.nn.functional as F
 
-    ce = F.cross_entropy(logits, labels)
-    if teacher_log_probs is None or alpha == 0:
-        return ce
+    labelled = labels != UNLABELLED
+    ce = F.cross_entropy(logits, labels.clamp(min=0), reduction="none")
+    if teacher_log_probs is None:
+        if not bool(labelled.all()):
+            raise DataError("pairs without a gold label need a teacher")
+        return ce.mean()
     target = torch.softmax(teacher_log_probs / temperature, dim=-1)
-    kd = F.kl_div(F.log_softmax(logits / temperature, dim=-1), target, reduction="batchmean")
-    return (1 - alpha) * ce + alpha * temperature**2 * kd
+    kl = F.kl_div(F.log_softmax(logits / temperature, dim=-1), target, reduction="none").sum(dim=-1)
+    w_ce = torch.where(labelled, 1.0 - alpha, 0.0)
+    w_kd = torch.where(labelled, alpha, 1.0)
+    return (w_ce * ce + w_kd * temperature**2 * kl).mean()
 
 
 def train(config: TrainConfig) -> Path:
@@ -445,6 +521,11 @@ def train(config: TrainConfig) -> Path:
     base = config.base_model or base_model_path()
     examples = build_examples(config)
     counts = {label: sum(1 for e in examples if e.label == i) for i, label in enumerate(LABELS)}
+    unlabelled = [i for i, e in enumerate(examples) if e.label == UNLABELLED]
+    if unlabelled:
+        if not config.teacher:
+            raise DataError("teacher-labelled pairs (--teacher-hypothesis-pairs, --teacher-news-pairs) need --teacher")
+        counts["teacher-labelled"] = len(unlabelled)
     logger.info("training examples: %d %s", len(examples), counts)
 
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -460,7 +541,13 @@ def train(config: TrainConfig) -> Path:
     type_ids: list[list[int]] = enc.get("token_type_ids") or [[0] * len(x) for x in input_ids]
     labels = [e.label for e in examples]
     lengths = [len(x) for x in input_ids]
-    soft = torch.from_numpy(teacher_log_probs(config, examples)) if config.teacher else None
+    soft = None
+    if config.teacher:
+        # with alpha 0 the gold labels are the only target of a labelled pair: the teacher scores the rest
+        scored = list(range(len(examples))) if config.distill_alpha > 0 else unlabelled
+        soft = torch.zeros((len(examples), len(LABELS)), dtype=torch.float32)
+        if scored:
+            soft[scored] = torch.from_numpy(teacher_log_probs(config, [examples[i] for i in scored]))
 
     steps_per_epoch = math.ceil(len(examples) / config.batch_size)
     total_steps = max(1, int(steps_per_epoch * config.epochs))

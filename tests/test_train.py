@@ -17,10 +17,12 @@ from contradict.train import (
     DROP,
     LABEL_ALIASES,
     LABELS,
+    UNLABELLED,
     Example,
     TrainConfig,
     build_examples,
     extend_pairs,
+    hypothesis_pairs,
     read_pairs,
 )
 from tests.conftest import build_tiny_model
@@ -362,3 +364,81 @@ def test_distillation_trains_from_a_teacher_and_caches_its_scores(tmp_path: Path
     assert record["config"]["teacher"] == str(teacher) and record["config"]["distill_alpha"] == 0.7
     with pytest.raises(DataError, match="alpha"):
         train_mod.train(replace(config, distill_alpha=1.5, out=tmp_path / "bad"))
+
+
+def test_hypothesis_pairs_join_two_hypotheses_of_one_premise() -> None:
+    pool = [
+        Example("a dog runs", "an animal moves", 0, "snli"),
+        Example("a dog runs", "a cat sleeps", 2, "snli"),
+        Example("a dog runs", "the dog is brown", 1, "snli"),
+        Example("a dog runs", "an animal moves", 0, "snli"),  # a repeated hypothesis is not paired with itself
+        Example("two men talk", "people speak", 0, "snli"),  # one hypothesis only: no pair
+    ]
+    made = hypothesis_pairs(pool, 10, random.Random(0))
+    assert len(made) == 3  # all pairs of the three distinct hypotheses of "a dog runs"
+    hyps = {"an animal moves", "a cat sleeps", "the dog is brown"}
+    assert {frozenset((e.premise, e.hypothesis)) for e in made} == {
+        frozenset(p)
+        for p in [
+            ("an animal moves", "a cat sleeps"),
+            ("an animal moves", "the dog is brown"),
+            ("a cat sleeps", "the dog is brown"),
+        ]
+    }
+    assert all(e.premise in hyps and e.hypothesis in hyps and e.label == UNLABELLED for e in made)
+    assert len(hypothesis_pairs(pool, 2, random.Random(0))) == 2
+    assert hypothesis_pairs(pool, 0, random.Random(0)) == []
+
+
+def test_unlabelled_rows_learn_from_the_teacher_alone() -> None:
+    import torch
+
+    logits = torch.tensor([[2.0, 0.0, -1.0], [0.0, 0.5, 1.0]])
+    teacher = torch.log_softmax(torch.tensor([[-1.0, 0.0, 3.0], [3.0, 0.0, -1.0]]), -1)
+    labels = torch.tensor([UNLABELLED, UNLABELLED])
+    kl = torch.nn.functional.kl_div(
+        torch.log_softmax(logits / 2.0, -1), torch.softmax(teacher / 2.0, -1), reduction="batchmean"
+    )
+    for alpha in (0.0, 0.5, 1.0):  # alpha weighs gold against teacher; an unlabelled row has only the teacher
+        assert torch.isclose(train_mod.distillation_loss(logits, labels, teacher, alpha, 2.0), 4.0 * kl)
+    mixed = train_mod.distillation_loss(logits, torch.tensor([0, UNLABELLED]), teacher, 0.0, 2.0)
+    ce0 = torch.nn.functional.cross_entropy(logits[:1], torch.tensor([0]))
+    kl1 = torch.nn.functional.kl_div(
+        torch.log_softmax(logits[1:] / 2.0, -1), torch.softmax(teacher[1:] / 2.0, -1), reduction="batchmean"
+    )
+    assert torch.isclose(mixed, (ce0 + 4.0 * kl1) / 2)
+    with pytest.raises(DataError, match="teacher"):
+        train_mod.distillation_loss(logits, labels, None, 0.5, 2.0)
+
+
+def test_teacher_labels_only_the_unlabelled_pairs_when_alpha_is_zero(tmp_path: Path) -> None:
+    teacher = build_tiny_model(tmp_path / "teacher")
+    base = build_tiny_model(tmp_path / "base")
+    rows = [
+        ("a dog runs", h, lab)
+        for h, lab in [
+            ("an animal moves", "entailment"),
+            ("a cat sleeps", "contradiction"),
+            ("the dog is brown", "neutral"),
+        ]
+    ]
+    data = write_pairs(tmp_path / "p.jsonl", rows + PAIRS[:3])
+    config = TrainConfig(
+        data=(data,),
+        out=tmp_path / "out",
+        base_model=str(base),
+        batch_size=4,
+        threads=1,
+        teacher=str(teacher),
+        distill_alpha=0.0,
+        teacher_hypothesis_pairs=2,
+        checkpoint_dir=tmp_path / "ckpt",
+    )
+    examples = build_examples(config)
+    assert sum(e.label == UNLABELLED for e in examples) == 2
+    out = train_mod.train(config)
+    (cached,) = (tmp_path / "ckpt").glob("teacher-*.npy")
+    assert np.load(cached).shape == (2, 3)  # the labelled pairs were not sent to the teacher
+    assert json.loads((out / "training_args.json").read_text())["label_counts"]["teacher-labelled"] == 2
+    with pytest.raises(DataError, match="need --teacher"):
+        train_mod.train(replace(config, teacher=None, out=tmp_path / "bad"))
