@@ -40,12 +40,12 @@ def test_shipped_model_maps_its_labels_and_gives_probabilities() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="measured 2026-11-26 (python bench/example_story.py): best 'must' pair ranks 76th of 190 (auto "
-    "pairing, 5 neighbours, bf16) with contradict-minilm-l6-nli v5 (v4: 60th, v2: 27th); 204th of 816 with all "
-    "pairs. v5 gives the must pairs P(contradiction) 0.02-0.05: it reads them as neutral. With --pairs context "
-    "(premise = claim and neighbouring sentences) the best must pair ranks 3rd (session 5); with --views core "
-    "(claims' cores scored too) 2nd, behind a Carter/opposition pair (session 6, python bench/claim_views.py). "
-    "Neither is the default: both lose evidence hit@3 on ContraDoc's dev half. Issue 2/6.",
+    reason="measured 2026-11-26, session 8 (python bench/example_story.py): best 'must' pair ranks 75th of 190 "
+    "(auto pairing, 5 neighbours, bf16) with contradict-minilm-l6-nli v8 (v5: 76th, v4: 60th, v2: 27th); 167th of "
+    "816 with all pairs. The model gives the must pairs P(contradiction) of a few hundredths: it reads them as "
+    "neutral. With --views core (claims' cores scored too) 3rd (v5 2nd; python bench/claim_views.py); with --pairs "
+    "context 3rd with v5 (session 5). Neither is the default: both lose evidence hit@3 on ContraDoc's dev half. "
+    "The all-mpnet-base-v2 model trained here ranks it 6th but is 4x slower (not shipped). Issue 2/6.",
 )
 def test_example_story_ranks_a_must_pair_first(report: contradict.Report) -> None:
     expected = load_expected(EXAMPLE.with_name("russia-syria-airstrikes.expected.json"))
