@@ -301,8 +301,8 @@ def hypothesis_pairs(examples: Sequence[Example], n: int, rng: random.Random) ->
         hyps = by_premise.setdefault(e.premise, [])
         if e.hypothesis not in hyps:
             hyps.append(e.hypothesis)
-    groups = [(premise, hyps) for premise, hyps in by_premise.items() if len(hyps) >= 2]
-    weights = [len(h) * (len(h) - 1) // 2 for _, h in groups]
+    groups = [hyps for hyps in by_premise.values() if len(hyps) >= 2]
+    weights = [len(h) * (len(h) - 1) // 2 for h in groups]
     total = sum(weights)
     if n <= 0 or total == 0:
         return []
@@ -313,7 +313,7 @@ def hypothesis_pairs(examples: Sequence[Example], n: int, rng: random.Random) ->
         while index >= offset + weights[group]:
             offset += weights[group]
             group += 1
-        hyps = groups[group][1]
+        hyps = groups[group]
         i, j = _unrank_pair(index - offset, len(hyps))
         a, b = (hyps[i], hyps[j]) if rng.random() < 0.5 else (hyps[j], hyps[i])
         out.append(Example(a, b, UNLABELLED, "teacher_hypothesis_pair"))
