@@ -373,7 +373,8 @@ def build_examples(config: TrainConfig) -> list[Example]:
         examples.extend(Example(c.premise, c.hypothesis, LABELS.index(c.label), f"corrupt_{c.rule}") for c in made)
     if config.teacher_hypothesis_pairs:
         # premises of the NLI files only: the derived pairs above reuse premises with made-up hypotheses
-        pooled = [e for e in examples if e.source in {Path(p).stem for p in config.data}]
+        files = {Path(p).stem for p in config.data}
+        pooled = [e for e in examples if e.source in files]
         made_hyp = hypothesis_pairs(pooled, config.teacher_hypothesis_pairs, rng)
         logger.info("teacher-labelled hypothesis pairs: %d", len(made_hyp))
         examples.extend(made_hyp)

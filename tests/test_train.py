@@ -339,20 +339,25 @@ def test_teacher_scoring_resumes_at_the_next_chunk(tmp_path: Path, monkeypatch: 
     np.testing.assert_allclose(resumed, fresh, atol=1e-5)
 
 
-def test_distillation_trains_from_a_teacher_and_caches_its_scores(tmp_path: Path) -> None:
-    teacher = build_tiny_model(tmp_path / "teacher")
-    base = build_tiny_model(tmp_path / "base")
-    data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
-    config = TrainConfig(
-        data=(data,),
+def _distillation_config(
+    tmp_path: Path, teacher: Path, rows: list[tuple[str, str, str]], **options: object
+) -> TrainConfig:
+    """A tiny training run distilling from ``teacher``, checkpoints (and the teacher cache) in tmp_path/ckpt."""
+    return TrainConfig(
+        data=(write_pairs(tmp_path / "p.jsonl", rows),),
         out=tmp_path / "out",
-        base_model=str(base),
+        base_model=str(build_tiny_model(tmp_path / "base")),
         batch_size=4,
         threads=1,
         teacher=str(teacher),
-        distill_alpha=0.7,
         checkpoint_dir=tmp_path / "ckpt",
+        **options,  # type: ignore[arg-type]
     )
+
+
+def test_distillation_trains_from_a_teacher_and_caches_its_scores(tmp_path: Path) -> None:
+    teacher = build_tiny_model(tmp_path / "teacher")
+    config = _distillation_config(tmp_path, teacher, PAIRS[:3] * 4, distill_alpha=0.7)
     examples = build_examples(config)
     first = train_mod.teacher_log_probs(config, examples)
     assert first.shape == (len(examples), 3)
@@ -413,7 +418,6 @@ def test_unlabelled_rows_learn_from_the_teacher_alone() -> None:
 
 def test_teacher_labels_only_the_unlabelled_pairs_when_alpha_is_zero(tmp_path: Path) -> None:
     teacher = build_tiny_model(tmp_path / "teacher")
-    base = build_tiny_model(tmp_path / "base")
     rows = [
         ("a dog runs", h, lab)
         for h, lab in [
@@ -422,18 +426,7 @@ def test_teacher_labels_only_the_unlabelled_pairs_when_alpha_is_zero(tmp_path: P
             ("the dog is brown", "neutral"),
         ]
     ]
-    data = write_pairs(tmp_path / "p.jsonl", rows + PAIRS[:3])
-    config = TrainConfig(
-        data=(data,),
-        out=tmp_path / "out",
-        base_model=str(base),
-        batch_size=4,
-        threads=1,
-        teacher=str(teacher),
-        distill_alpha=0.0,
-        teacher_hypothesis_pairs=2,
-        checkpoint_dir=tmp_path / "ckpt",
-    )
+    config = _distillation_config(tmp_path, teacher, rows + PAIRS[:3], distill_alpha=0.0, teacher_hypothesis_pairs=2)
     examples = build_examples(config)
     assert sum(e.label == UNLABELLED for e in examples) == 2
     out = train_mod.train(config)
