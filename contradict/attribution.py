@@ -75,11 +75,22 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     return speaker
 
 
+def _closes_inner_quote(span: str) -> bool:
+    """Whether the span's last character closes a quotation opened inside the span
+    ("… as “surgical strikes.”"): such a quote mark belongs to the claim."""
+    if span.endswith("”"):
+        return span.count("“") >= span.count("”")
+    return span.endswith('"') and span.count('"') % 2 == 0 and not span.startswith('"')
+
+
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Drop outer whitespace, quote marks and a dangling comma from a span."""
+    """Drop outer whitespace, quote marks and a dangling comma from a span; a closing quote mark that
+    matches one inside the span stays."""
     while start < end and (sentence[start].isspace() or sentence[start] in _OPEN_QUOTES):
         start += 1
     while end > start and (sentence[end - 1].isspace() or sentence[end - 1] in _CLOSE_QUOTES + ","):
+        if sentence[end - 1] in _CLOSE_QUOTES and _closes_inner_quote(sentence[start:end]):
+            break
         end -= 1
     return start, end
 

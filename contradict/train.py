@@ -26,6 +26,7 @@ import numpy as np
 
 from contradict.corrupt import corrupt
 from contradict.errors import DataError, ModelError
+from contradict.nli import model_text
 from contradict.relatedness import minilm_path as base_model_path
 
 logger = logging.getLogger(__name__)
@@ -530,9 +531,9 @@ def train(config: TrainConfig) -> Path:
     logger.info("training examples: %d %s", len(examples), counts)
 
     tokenizer = AutoTokenizer.from_pretrained(base)
-    enc = tokenizer(
-        [e.premise for e in examples],
-        [e.hypothesis for e in examples],
+    enc = tokenizer(  # the text as the scorer feeds it to the model (typographic quotes in ASCII)
+        [model_text(e.premise) for e in examples],
+        [model_text(e.hypothesis) for e in examples],
         truncation=True,
         max_length=config.max_length,
     )

@@ -48,6 +48,21 @@ from .conftest import EXAMPLE
             "Conner",
         ),
         ("“Weakness is provocative,” railed Rep. Trent Franks.", "Weakness is provocative", "Rep. Trent Franks"),
+        (  # a closing quote mark that matches one inside the claim stays with it
+            "It said the raids had hit command posts in what it described as “surgical strikes.”",
+            "the raids had hit command posts in what it described as “surgical strikes.”",
+            "It",
+        ),
+        (
+            'Carter said the raids were "unprofessional," and left.',
+            'the raids were "unprofessional," and left.',
+            "Carter",
+        ),
+        (
+            'He said the strikes hit "terrorist" targets."',
+            'the strikes hit "terrorist" targets.',
+            "He",
+        ),
         (
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",

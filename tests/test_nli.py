@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from contradict.errors import ModelError
-from contradict.nli import NLIScorer, Precision, label_order, resolve_model
+from contradict.nli import NLIScorer, Precision, label_order, model_text, resolve_model
 
 from .conftest import build_tiny_model
 
@@ -54,6 +54,20 @@ def test_rows_are_probabilities_in_input_order(tiny_model: Path) -> None:
     np.testing.assert_allclose(batched.sum(axis=1), 1.0, rtol=1e-5)
     one_by_one = np.vstack([scorer.predict([p]) for p in pairs])
     np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
+
+
+def test_model_text_writes_typographic_punctuation_in_ascii() -> None:
+    assert model_text("the country’s “surgical strikes” — 20…\u00a0sorties – ‘ok’") == (
+        "the country's \"surgical strikes\" -- 20... sorties - 'ok'"
+    )
+    assert model_text("plain ASCII stays as it is.") == "plain ASCII stays as it is."
+
+
+def test_scorer_reads_curly_and_straight_quotes_alike(tiny_model: Path) -> None:
+    scorer = NLIScorer(tiny_model)
+    curly = scorer.predict([("the country’s “first” raids", "they hit nothing — nothing at all")])
+    straight = scorer.predict([("the country's \"first\" raids", "they hit nothing -- nothing at all")])
+    np.testing.assert_allclose(curly, straight, atol=1e-6)
 
 
 def test_columns_follow_canonical_order_whatever_the_model_order(tmp_path: Path) -> None:
