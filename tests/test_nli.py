@@ -66,7 +66,7 @@ def test_model_text_writes_typographic_punctuation_in_ascii() -> None:
 def test_scorer_reads_curly_and_straight_quotes_alike(tiny_model: Path) -> None:
     scorer = NLIScorer(tiny_model)
     curly = scorer.predict([("the country’s “first” raids", "they hit nothing — nothing at all")])
-    straight = scorer.predict([("the country's \"first\" raids", "they hit nothing -- nothing at all")])
+    straight = scorer.predict([('the country\'s "first" raids', "they hit nothing -- nothing at all")])
     np.testing.assert_allclose(curly, straight, atol=1e-6)
 
 
