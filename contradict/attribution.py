@@ -34,7 +34,7 @@ _ACCORDING_FRONT = re.compile(r"^[Aa]ccording to (?P<speaker>[^,]{2,80}),\s*")
 _ACCORDING_BACK = re.compile(r",\s*according to (?P<speaker>[^,.]{2,80})\.?$")
 # A frame after the claim: "…, CNN reported Tuesday." / "…, a clinic spokeswoman said." / "…, said Carter."
 _FRAME_BACK = re.compile(
-    rf",\s*(?:(?P<sp1>[A-Za-z][^,“”\"]{{0,60}}?)\s+(?:said|says|reported|reports|told\s+\w+|added|"
+    rf",(?P<quote>[”\"])?\s*(?:(?P<sp1>[A-Za-z][^,“”\"]{{0,60}}?)\s+(?:said|says|reported|reports|told\s+\w+|added|"
     rf"confirmed|announced|wrote|tweeted){_WHEN}|said\s+(?P<sp2>[A-Z][^,“”\"]{{0,60}}?))\s*[.!]?$"
 )
 _APPOSITIVE = re.compile(r"^(?:a|an|among|who|which|whose|one|both|including)\b", re.IGNORECASE)
@@ -108,8 +108,10 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
                 return Attribution(start, end, speaker, quoted=True)
             return Attribution(whole.start, whole.end, speaker, quoted=True)  # too short to stand alone
     m = _FRAME_BACK.search(sentence)
-    if m and _balanced(sentence[: m.start()]) and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
-        start, end = _trim(sentence, 0, m.start())
+    # "The bill is “dead on arrival,” Smith said.": the comma sits inside the quotation, which the claim keeps
+    claim_end = 0 if m is None else m.end("quote") if m.group("quote") else m.start()
+    if m and _balanced(sentence[:claim_end]) and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
+        start, end = _trim(sentence, 0, claim_end)
         if len(sentence[start:end].split()) >= min_words:
             inner = attribute(sentence[start:end], min_words)  # "X said Y, KMOV reported": X speaks
             if inner.speaker is not None:

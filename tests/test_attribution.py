@@ -63,6 +63,12 @@ from .conftest import EXAMPLE
             'the strikes hit "terrorist" targets.',
             "He",
         ),
+        (  # American punctuation: the frame's comma inside the closing quote
+            "The bill is “dead on arrival,” Smith said.",
+            "The bill is “dead on arrival,”",
+            "Smith",
+        ),
+        ('The bill is "dead on arrival," a senator said.', 'The bill is "dead on arrival,"', "a senator"),
         (
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
