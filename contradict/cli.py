@@ -280,7 +280,14 @@ def train(
             "discuss as neutral (bodies from --news-bodies; the fnc1_against eval sample's bodies left out)."
         ),
     ] = None,
-    fnc1_repeat: Annotated[int, typer.Option(min=1, help="Use each FNC-1 pair this many times.")] = 1,
+    fnc1_repeat: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Use each FNC-1 pair this many times (0: no headline pairs; the stances only group articles "
+            "into stories for --teacher-cross-article-pairs).",
+        ),
+    ] = 1,
     both_orders: Annotated[
         bool, typer.Option(help="Add every contradiction a second time with premise and hypothesis swapped.")
     ] = False,
@@ -313,6 +320,14 @@ def train(
     ] = 0,
     teacher_news_pairs: Annotated[
         int, typer.Option(min=0, help="Pairs of two sentences of one article, labelled by --teacher alone.")
+    ] = 0,
+    teacher_cross_article_pairs: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Pairs of two sentences of two articles about one story (bodies grouped by --fnc1-stances "
+            "headline), labelled by --teacher alone.",
+        ),
     ] = 0,
 ) -> None:
     """Train a 3-way NLI cross-encoder on labelled pairs (run outside CI: this takes a while)."""
@@ -355,6 +370,7 @@ def train(
             distill_temperature=distill_temperature,
             teacher_hypothesis_pairs=teacher_hypothesis_pairs,
             teacher_news_pairs=teacher_news_pairs,
+            teacher_cross_article_pairs=teacher_cross_article_pairs,
         )
         logging.getLogger("contradict").setLevel(logging.INFO)
         result = run_training(config)

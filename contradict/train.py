@@ -67,7 +67,8 @@ class TrainConfig:
     corruption_entailments: int = 0  # matching positives: a sentence against its own leading clause
     extensions: int = 0  # logic-preserving distractor extensions of existing pairs (see `extend_pairs`)
     # FNC-1 stances (JSONL headline/body_id/stance; bodies from news_bodies): headline against its body's
-    # best-matching sentence, disagree -> contradiction, discuss -> neutral; each kept pair `fnc1_repeat` times.
+    # best-matching sentence, disagree -> contradiction, discuss -> neutral; each kept pair `fnc1_repeat` times
+    # (0: no headline pairs, the stances only group bodies into stories for `teacher_cross_article_pairs`).
     # Bodies of the fnc1_against eval sample are left out.
     fnc1_stances: Path | None = None
     fnc1_repeat: int = 1
@@ -96,6 +97,8 @@ class TrainConfig:
     # teacher's judgement instead of the blanket neutral of `same_article_pairs`)
     teacher_hypothesis_pairs: int = 0
     teacher_news_pairs: int = 0
+    # two sentences of two articles about one story (bodies grouped by FNC-1 headline, see `fnc1_stances`)
+    teacher_cross_article_pairs: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -238,6 +241,64 @@ def fnc1_pairs(stances: Path, bodies: dict[str, list[str]], held_out: set[str], 
     return [e for e in out for _ in range(max(1, repeat))]
 
 
+def read_stories(stances: Path, held_out: set[str]) -> list[dict[str, list[str]]]:
+    """FNC-1 headlines as stories: for each headline, its related bodies (``agree``, ``disagree``,
+    ``discuss``; ``unrelated`` is not used) by stance; bodies in ``held_out`` are left out."""
+    if not stances.is_file():
+        raise DataError(f"FNC-1 stances file not found: {stances}")
+    by_headline: dict[str, dict[str, list[str]]] = {}
+    with stances.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            stance = str(row.get("stance", "")).lower()
+            body = str(row.get("body_id"))
+            if stance not in ("agree", "disagree", "discuss") or body in held_out:
+                continue
+            bodies = by_headline.setdefault(" ".join(str(row.get("headline", "")).split()), {})
+            if body not in bodies.setdefault(stance, []):
+                bodies[stance].append(body)
+    return [by_headline[h] for h in sorted(by_headline)]
+
+
+def cross_article_pairs(
+    stories: Sequence[dict[str, list[str]]], bodies: dict[str, list[str]], n: int, rng: random.Random
+) -> list[Example]:
+    """Unlabelled pairs of two sentences from two different articles about one story, for the teacher.
+
+    A draft checked against its sources, and a story quoting two sides, pair claims about one event written
+    by different hands; NLI pools have no such pairs and same-article pairs almost never contradict. Each
+    pair takes a random sentence of one body and the sentence of another body of the same story that shares
+    most content words with it (as the detector's pairing would put them side by side). Every other pair
+    joins a body that agrees with the story's headline to one that disagrees, where the story has both (the
+    likeliest place for a contradiction); the rest join any two of its bodies. No pair twice; fewer than
+    ``n`` when the stories run out of matching sentences.
+    """
+    usable = [{k: [b for b in v if bodies.get(b)] for k, v in s.items()} for s in stories]
+    opposed = [s for s in usable if s.get("agree") and s.get("disagree")]
+    mixed = [[b for v in s.values() for b in v] for s in usable]
+    mixed = [s for s in mixed if len(set(s)) >= 2]
+    if n <= 0 or not mixed:
+        return []
+    out: list[Example] = []
+    seen: set[frozenset[str]] = set()
+    attempts = 0
+    while len(out) < n and attempts < 20 * n:
+        attempts += 1
+        if opposed and len(out) % 2 == 0:
+            story = rng.choice(opposed)
+            first, second = rng.choice(story["agree"]), rng.choice(story["disagree"])
+        else:
+            first, second = rng.sample(sorted(set(rng.choice(mixed))), 2)
+        sentence = rng.choice(bodies[first])
+        match = best_matching_sentence(sentence, bodies[second])
+        if match is None or frozenset((sentence, match)) in seen or sentence == match:
+            continue
+        seen.add(frozenset((sentence, match)))
+        a, b = (sentence, match) if rng.random() < 0.5 else (match, sentence)
+        out.append(Example(a, b, UNLABELLED, "teacher_news_cross_article"))
+    return out
+
+
 def fnc1_held_out_bodies(stances: Path) -> set[str]:
     """Body ids of the fnc1_against evaluation sample (both halves), read through the eval task itself."""
     from contradict.evaluation.tasks import load_rows, resolve_task
@@ -352,11 +413,14 @@ def build_examples(config: TrainConfig) -> list[Example]:
         negs = news_negatives(articles, config.same_article_pairs, config.unrelated_pairs, rng)
         logger.info("news negatives: %d pairs", len(negs))
         examples.extend(negs)
+    bodies: dict[str, list[str]] = {}
+    held_out: set[str] = set()
     if config.fnc1_stances is not None:
         if config.news_bodies is None:
             raise DataError("--fnc1-stances needs --news-bodies (the FNC-1 bodies file)")
         bodies = read_bodies_by_id(Path(config.news_bodies))
         held_out = fnc1_held_out_bodies(Path(config.fnc1_stances))
+    if config.fnc1_stances is not None and config.fnc1_repeat > 0:
         made_fnc = fnc1_pairs(Path(config.fnc1_stances), bodies, held_out, config.fnc1_repeat)
         logger.info(
             "FNC-1 pairs: %d %s (%d eval bodies left out)",
@@ -388,6 +452,18 @@ def build_examples(config: TrainConfig) -> list[Example]:
         ]
         logger.info("teacher-labelled same-article pairs: %d", len(made_news))
         examples.extend(made_news)
+    if config.teacher_cross_article_pairs:
+        if config.fnc1_stances is None:
+            raise DataError("--teacher-cross-article-pairs needs --fnc1-stances (to group articles into stories)")
+        stories = read_stories(Path(config.fnc1_stances), held_out)
+        made_cross = cross_article_pairs(stories, bodies, config.teacher_cross_article_pairs, rng)
+        logger.info(
+            "teacher-labelled cross-article pairs: %d (%d stories, %d eval bodies left out)",
+            len(made_cross),
+            len(stories),
+            len(held_out),
+        )
+        examples.extend(made_cross)
     if config.extensions:
         fillers = article_sentences or sorted({e.premise for e in examples})
         made_ext = extend_pairs(examples, fillers, config.extensions, rng)
@@ -526,7 +602,10 @@ def train(config: TrainConfig) -> Path:
     unlabelled = [i for i, e in enumerate(examples) if e.label == UNLABELLED]
     if unlabelled:
         if not config.teacher:
-            raise DataError("teacher-labelled pairs (--teacher-hypothesis-pairs, --teacher-news-pairs) need --teacher")
+            raise DataError(
+                "teacher-labelled pairs (--teacher-hypothesis-pairs, --teacher-news-pairs, "
+                "--teacher-cross-article-pairs) need --teacher"
+            )
         counts["teacher-labelled"] = len(unlabelled)
     logger.info("training examples: %d %s", len(examples), counts)
 

@@ -251,6 +251,50 @@ def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> 
     assert {e.hypothesis for e in pairs if train_mod.LABELS[e.label] == "contradiction"} == {rows[0]["headline"]}
 
 
+def test_cross_article_pairs_join_two_bodies_of_one_story(tmp_path: Path) -> None:
+    from contradict.train import cross_article_pairs, read_stories
+
+    stances = tmp_path / "stances.jsonl"
+    rows = [
+        {"headline": "Airline plans to segregate passengers", "body_id": "1", "stance": "agree"},
+        {"headline": "Airline plans to segregate passengers", "body_id": "2", "stance": "disagree"},
+        {"headline": "Airline plans to segregate passengers", "body_id": "3", "stance": "discuss"},
+        {"headline": "Airline plans to segregate passengers", "body_id": "9", "stance": "disagree"},  # held out
+        {"headline": "Airline plans to segregate passengers", "body_id": "4", "stance": "unrelated"},
+        {"headline": "Cat rescued from tree", "body_id": "5", "stance": "discuss"},  # one body: no pair
+    ]
+    stances.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    bodies = {
+        "1": ["The airline plans to segregate passengers by gender.", "Tickets went on sale today."],
+        "2": ["The airline has no plans to segregate passengers by gender.", "A spokesman spoke on Monday."],
+        "3": ["Reports say the airline will segregate passengers on some routes."],
+        "4": ["The airline segregate passengers story is unrelated here."],
+        "5": ["A cat was rescued from a tall tree."],
+        "9": ["The airline never planned to segregate passengers at all."],
+    }
+    stories = read_stories(stances, held_out={"9"})
+    assert stories == [
+        {"agree": ["1"], "disagree": ["2"], "discuss": ["3"]},
+        {"discuss": ["5"]},
+    ]
+    made = cross_article_pairs(stories, bodies, 20, random.Random(0))
+    owner = {s: b for b, sents in bodies.items() for s in sents}
+    assert made and len({frozenset((e.premise, e.hypothesis)) for e in made}) == len(made)  # no pair twice
+    for e in made:
+        assert e.label == UNLABELLED and e.source == "teacher_news_cross_article"
+        assert owner[e.premise] != owner[e.hypothesis]  # two different articles ...
+        assert {owner[e.premise], owner[e.hypothesis]} <= {"1", "2", "3"}  # ... of one story, none held out
+    pair = frozenset(("The airline plans to segregate passengers by gender.", bodies["2"][0]))
+    assert pair in {frozenset((e.premise, e.hypothesis)) for e in made}  # the agree/disagree match
+    assert cross_article_pairs(stories, bodies, 0, random.Random(0)) == []
+
+
+def test_cross_article_pairs_need_stances(tmp_path: Path) -> None:
+    config = TrainConfig(data=(), out=tmp_path / "out", teacher_cross_article_pairs=5)
+    with pytest.raises(DataError, match="--fnc1-stances"):
+        build_examples(config)
+
+
 def test_average_checkpoints_is_the_weighted_mean(tmp_path: Path) -> None:
     import numpy as np
     from safetensors.numpy import load_file
