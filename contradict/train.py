@@ -268,10 +268,10 @@ def cross_article_pairs(
     A draft checked against its sources, and a story quoting two sides, pair claims about one event written
     by different hands; NLI pools have no such pairs and same-article pairs almost never contradict. Each
     pair takes a random sentence of one body and the sentence of another body of the same story that shares
-    most content words with it (as the detector's pairing would put them side by side). Every other pair
-    joins a body that agrees with the story's headline to one that disagrees, where the story has both (the
-    likeliest place for a contradiction); the rest join any two of its bodies. No pair twice; fewer than
-    ``n`` when the stories run out of matching sentences.
+    most content words with it (as the detector's pairing would put them side by side). Every other draw
+    joins a body that agrees with the story's headline to one that disagrees, among the stories that have
+    both (the likeliest place for a contradiction); the others join any two bodies of any story. No pair
+    twice; fewer than ``n`` when the stories run out of matching sentences.
     """
     usable = [{k: [b for b in v if bodies.get(b)] for k, v in s.items()} for s in stories]
     opposed = [s for s in usable if s.get("agree") and s.get("disagree")]
@@ -284,9 +284,11 @@ def cross_article_pairs(
     attempts = 0
     while len(out) < n and attempts < 20 * n:
         attempts += 1
-        if opposed and len(out) % 2 == 0:
+        if opposed and attempts % 2:
             story = rng.choice(opposed)
             first, second = rng.choice(story["agree"]), rng.choice(story["disagree"])
+            if rng.random() < 0.5:
+                first, second = second, first
         else:
             first, second = rng.sample(sorted(set(rng.choice(mixed))), 2)
         sentence = rng.choice(bodies[first])
