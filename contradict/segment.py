@@ -200,11 +200,24 @@ def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
     return spans
 
 
+# "the Defense Ministry even posted …": a capitalised name after "the", not possessive, followed by a
+# lower-case word (the name is the subject or object of what follows, not part of a longer title)
+_THE_NAME = re.compile(r"\bthe\s+(?P<name>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)(?![’']s\b)\s+[a-z]")
+
+
+def _organisation_mention(sentence: str) -> str | None:
+    """The first "the <Name>" in a sentence that "It said" in the next one can refer to."""
+    m = _THE_NAME.search(sentence)
+    return f"the {m.group('name')}" if m else None
+
+
 class _SpeakerTracker:
-    """Speakers across the sentences of one document: open quotations, "he said" after a named speaker."""
+    """Speakers across the sentences of one document: open quotations, "he said" after a named speaker,
+    "it said" after a sentence naming an organisation ("the Defense Ministry even posted a video. It said …")."""
 
     def __init__(self) -> None:
         self.last_named: str | None = None
+        self.last_organisation: str | None = None
         self.in_quote = False
         self.quote_speaker: str | None = None
         self.prev_quoted_speaker: str | None = None
@@ -220,8 +233,14 @@ class _SpeakerTracker:
                 speaker = self.prev_quoted_speaker
         if speaker is not None and speaker.lower() in ("he", "she") and self.last_named:
             speaker = self.last_named
+        resolved_it = speaker is not None and speaker.lower() == "it" and self.last_organisation is not None
+        if resolved_it:
+            speaker = self.last_organisation
         if speaker is not None and _looks_like_person(speaker):
             self.last_named = speaker
+        # the sentence just before ("It" further back is too often something else), or the organisation a
+        # resolved "It said" named, which a following "It said" goes on with
+        self.last_organisation = _organisation_mention(sentence) or (speaker if resolved_it else None)
         if opens_quote(sentence):
             self.in_quote, self.quote_speaker = True, speaker
         elif closes_quote(sentence):

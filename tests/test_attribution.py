@@ -101,6 +101,7 @@ def test_example_story_speakers_and_spans() -> None:
     assert speaker("About 20 sorties were flown.") == "Maj. Gen. Igor Koneshenkov"  # the quotation goes on
     assert speaker("there were no Islamic State combatants") == "Syrian opposition fighters"
     assert speaker("I think my problem is that") == "Carter"  # a quotation over several sentences
+    assert speaker("the raids had hit Islamic State command posts") == "the Defense Ministry"  # "It said"
 
 
 def test_attribution_can_be_switched_off() -> None:
@@ -117,3 +118,23 @@ def test_he_and_she_resolve_to_people_not_outlets() -> None:
     )
     claims = Segmenter().run([Document("d", text)]).claims
     assert [c.speaker for c in claims] == ["Dornella Conner", "KMOV", "Dornella Conner"]
+
+
+def test_it_said_resolves_to_the_organisation_named_just_before() -> None:
+    text = (
+        "It said the talks would resume in the spring.\n"  # no organisation named before: "It" stays
+        "Responding to the Senate’s vote, the Finance Ministry published new figures on Tuesday. "
+        "It said the deficit had fallen to four percent. "
+        "It said the plan would be ready by June.\n"  # goes on with the ministry
+        "Officials met on Monday to review the budget for next year. "
+        "It said the meeting went well."  # no organisation in the sentence before
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.speaker for c in claims] == [
+        "It",
+        None,
+        "the Finance Ministry",
+        "the Finance Ministry",
+        None,
+        "It",
+    ]
