@@ -295,6 +295,38 @@ def test_cross_article_pairs_need_stances(tmp_path: Path) -> None:
         build_examples(config)
 
 
+def test_fnc1_repeat_zero_groups_stories_without_headline_pairs(tmp_path: Path) -> None:
+    stances = tmp_path / "news" / "stances.jsonl"
+    stances.parent.mkdir()
+    headline = "Airline plans to segregate passengers"
+    stance_of = {"x1": "agree", "x2": "disagree", "x3": "discuss"}  # ids no real FNC-1 body (held out or not) has
+    rows = [{"headline": headline, "body_id": b, "stance": st} for b, st in stance_of.items()]
+    stances.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    bodies = tmp_path / "news" / "bodies.jsonl"
+    texts = {
+        "x1": "The airline plans to segregate passengers by gender. Tickets for the new routes went on sale today.",
+        "x2": "The airline has no plans to segregate passengers by gender. A spokesman for the airline spoke Monday.",
+        "x3": "Reports say the airline will segregate passengers on some routes. The airline would not comment.",
+    }
+    bodies.write_text("".join(json.dumps({"body_id": b, "text": t}) + "\n" for b, t in texts.items()), "utf-8")
+    data = write_pairs(tmp_path / "pool.jsonl", PAIRS)
+    config = TrainConfig(
+        data=(data,),
+        out=tmp_path / "out",
+        news_bodies=bodies,
+        fnc1_stances=stances,
+        fnc1_repeat=0,
+        teacher_cross_article_pairs=4,
+        label_map=(("not_entailment", DROP),),
+    )
+    examples = build_examples(config)
+    sources = Counter(e.source for e in examples)
+    assert not any(s.startswith("fnc1_") for s in sources)  # no headline pairs
+    assert 1 <= sources["teacher_news_cross_article"] <= 4
+    with_headlines = build_examples(replace(config, fnc1_repeat=1, teacher_cross_article_pairs=0))
+    assert {e.source for e in with_headlines} >= {"fnc1_contradiction"}
+
+
 def test_average_checkpoints_is_the_weighted_mean(tmp_path: Path) -> None:
     import numpy as np
     from safetensors.numpy import load_file
