@@ -13,7 +13,7 @@ import contradict
 from contradict.examples import load_expected, rank_of_expected
 from contradict.nli import NLIScorer, default_model_dirs
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, SHARED_DATA
 
 pytestmark = pytest.mark.model
 
@@ -50,6 +50,38 @@ def test_shipped_model_maps_its_labels_and_gives_probabilities() -> None:
 def test_example_story_ranks_a_must_pair_first(report: contradict.Report) -> None:
     expected = load_expected(EXAMPLE.with_name("russia-syria-airstrikes.expected.json"))
     assert rank_of_expected(report, expected["must"]) == 1
+
+
+# Issue 6's targets for the shipped model: task -> (metric, at least)
+NLI_TARGETS = {
+    "mnli_dev_matched": ("accuracy", 0.85),
+    "snli_dev": ("accuracy", 0.90),
+    "anli_r1_dev_NC": ("accuracy", 0.45),
+    "sick_test_NC": ("contradiction_f1", 0.85),
+}
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="needs ../shared/data (the NLI eval sets)")
+@pytest.mark.xfail(
+    strict=False,
+    raises=AssertionError,  # only a missed target is expected; any other error fails
+    reason="measured 2026-11-26, session 9 (bash eval/evaluate_model.sh): contradict-minilm-l6-nli v10 reaches "
+    "MNLI-m 0.731, SNLI 0.839, ANLI-R1 0.324, SICK contradiction F1 0.378 (precision 0.234: SICK calls neutral "
+    "the different-scene pairs SNLI calls contradiction). The mpnet-base teacher trained here: 0.817 / 0.871 / "
+    "0.342 / 0.411. Issue 6.",
+)
+def test_shipped_model_meets_the_nli_targets() -> None:
+    from contradict.evaluation.runner import Evaluator
+
+    scorer = NLIScorer()  # the contradiction threshold stored with the model was chosen on lingnli_validation
+    evaluator = Evaluator(scorer, data_root=SHARED_DATA, threshold=float(scorer.settings["pair_threshold"]))
+    measured = {}
+    for task, (metric, _) in NLI_TARGETS.items():
+        result = evaluator.run(task)
+        assert result.skipped is None, result.skipped
+        measured[task] = result.metrics[metric]
+    assert {t: v >= NLI_TARGETS[t][1] for t, v in measured.items()} == dict.fromkeys(NLI_TARGETS, True), measured
 
 
 def test_shipped_onnx_graphs_fit_and_match_torch() -> None:
