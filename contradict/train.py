@@ -302,22 +302,20 @@ def cross_article_pairs(
 
 
 def fnc1_held_out_bodies(stances: Path) -> set[str]:
-    """Body ids of the fnc1_against evaluation sample (both halves), read through the eval task itself from
-    the data root the stances file sits in (``news/…``), else the default one; none when neither has it
-    (a newsroom's own stances file: nothing of it is evaluated)."""
-    from contradict.evaluation.tasks import default_data_root, load_rows, resolve_task
+    """Body ids of the fnc1_against evaluation sample (both halves), read through the eval task itself, when
+    ``stances`` is that task's data file (``<data root>/news/fnc1_test_stances.jsonl``); none for any other
+    file (a newsroom's own stances: nothing of it is evaluated, and its ids are not FNC-1's)."""
+    from contradict.evaluation.tasks import data_paths, load_rows, resolve_task
 
     try:
         task = resolve_task("fnc1_against")
     except DataError:
         return set()
-    for root in (stances.resolve().parent.parent, default_data_root()):
-        try:
-            return {str(row["id"]) for row in load_rows(task, root)}
-        except FileNotFoundError:
-            continue
-    logger.warning("the fnc1_against eval data was not found: no FNC-1 body is held out")
-    return set()
+    root = stances.resolve().parent.parent
+    if stances.resolve() not in {path.resolve() for path in data_paths(task, root)}:
+        logger.info("%s is not the fnc1_against eval data: no FNC-1 body is held out", stances)
+        return set()
+    return {str(row["id"]) for row in load_rows(task, root)}
 
 
 def _attach(sentence: str, filler: str, rng: random.Random) -> str:

@@ -295,6 +295,15 @@ def test_cross_article_pairs_need_stances(tmp_path: Path) -> None:
         build_examples(config)
 
 
+def test_only_the_fnc1_eval_file_has_held_out_bodies(tmp_path: Path) -> None:
+    from contradict.train import fnc1_held_out_bodies
+
+    own = tmp_path / "news" / "stances.jsonl"  # a newsroom's own file: its ids are not FNC-1's
+    own.parent.mkdir()
+    own.write_text(json.dumps({"headline": "h", "body_id": "1", "stance": "agree"}) + "\n", encoding="utf-8")
+    assert fnc1_held_out_bodies(own) == set()
+
+
 def test_fnc1_repeat_zero_groups_stories_without_headline_pairs(tmp_path: Path) -> None:
     stances = tmp_path / "news" / "stances.jsonl"
     stances.parent.mkdir()
