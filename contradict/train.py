@@ -8,6 +8,7 @@ checkpoint (safetensors, fp16 on disk) with ``id2label`` set, loadable by :class
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -199,8 +200,9 @@ _WORD = re.compile(r"[a-z0-9']{4,}")
 _FNC1_LABELS = {"disagree": "contradiction", "discuss": "neutral"}
 
 
-def _content_words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower())) - _COMMON_WORDS
+@functools.lru_cache(maxsize=1 << 16)  # cross_article_pairs matches the same body sentences many times over
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower())) - _COMMON_WORDS
 
 
 def best_matching_sentence(headline: str, sentences: Sequence[str], min_shared: int = 2) -> str | None:
