@@ -35,9 +35,13 @@ PAIRS = [
 ]
 
 
-def write_pairs(path: Path, rows: list[tuple[str, str, str]]) -> Path:
-    path.write_text("".join(json.dumps({"premise": p, "hypothesis": h, "label": y}) + "\n" for p, h, y in rows))
+def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
+
+
+def write_pairs(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    return write_jsonl(path, [{"premise": p, "hypothesis": h, "label": y} for p, h, y in rows])
 
 
 def test_change_number_alters_exactly_one_number() -> None:
@@ -238,7 +242,7 @@ def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> 
         {"headline": "Journalist beheading video real", "body_id": "1", "stance": "agree"},
         {"headline": "Cats", "body_id": "1", "stance": "unrelated"},
     ]
-    stances.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(stances, rows)
     bodies = {
         "1": ["The beheading video of the journalist was examined by experts.", "Nothing else."],
         "2": ["Experts said the journalist video was staged and the beheading never happened."],
@@ -263,7 +267,7 @@ def test_cross_article_pairs_join_two_bodies_of_one_story(tmp_path: Path) -> Non
         {"headline": "Airline plans to segregate passengers", "body_id": "4", "stance": "unrelated"},
         {"headline": "Cat rescued from tree", "body_id": "5", "stance": "discuss"},  # one body: no pair
     ]
-    stances.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(stances, rows)
     bodies = {
         "1": ["The airline plans to segregate passengers by gender.", "Tickets went on sale today."],
         "2": ["The airline has no plans to segregate passengers by gender.", "A spokesman spoke on Monday."],
@@ -310,7 +314,7 @@ def test_fnc1_repeat_zero_groups_stories_without_headline_pairs(tmp_path: Path) 
     headline = "Airline plans to segregate passengers"
     stance_of = {"x1": "agree", "x2": "disagree", "x3": "discuss"}  # ids no real FNC-1 body (held out or not) has
     rows = [{"headline": headline, "body_id": b, "stance": st} for b, st in stance_of.items()]
-    stances.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    write_jsonl(stances, rows)
     bodies = tmp_path / "news" / "bodies.jsonl"
     texts = {
         "x1": "The airline plans to segregate passengers by gender. Tickets for the new routes went on sale today.",
