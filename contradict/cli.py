@@ -321,6 +321,15 @@ def train(
     teacher_news_pairs: Annotated[
         int, typer.Option(min=0, help="Pairs of two sentences of one article, labelled by --teacher alone.")
     ] = 0,
+    teacher_news_related: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of --teacher-news-pairs drawn as a sentence against one of the 3 sentences of its "
+            "article sharing most content words with it, not two random sentences.",
+        ),
+    ] = 0.0,
     teacher_cross_article_pairs: Annotated[
         int,
         typer.Option(
@@ -370,6 +379,7 @@ def train(
             distill_temperature=distill_temperature,
             teacher_hypothesis_pairs=teacher_hypothesis_pairs,
             teacher_news_pairs=teacher_news_pairs,
+            teacher_news_related=teacher_news_related,
             teacher_cross_article_pairs=teacher_cross_article_pairs,
         )
         logging.getLogger("contradict").setLevel(logging.INFO)

@@ -98,6 +98,9 @@ class TrainConfig:
     # teacher's judgement instead of the blanket neutral of `same_article_pairs`)
     teacher_hypothesis_pairs: int = 0
     teacher_news_pairs: int = 0
+    # share of `teacher_news_pairs` drawn as a sentence against one of the sentences of its article sharing
+    # most content words with it (the pairs the detector ranks), not two random sentences
+    teacher_news_related: float = 0.0
     # two sentences of two articles about one story (bodies grouped by FNC-1 headline, see `fnc1_stances`)
     teacher_cross_article_pairs: int = 0
     extra: dict[str, str] = field(default_factory=dict)
@@ -196,6 +199,36 @@ def news_negatives(articles: list[list[str]], same_article: int, unrelated: int,
     return out
 
 
+RELATED_CHOICES = 3  # a sentence's best match alone gives only ~8,000 distinct pairs in FNC-1's 842 bodies
+
+
+def related_same_article_pairs(articles: list[list[str]], n: int, rng: random.Random) -> list[Example]:
+    """Unlabelled pairs of two related sentences of one article, for the teacher: a random sentence against
+    one of the :data:`RELATED_CHOICES` other sentences of its article sharing most content words with it
+    (see `matching_sentences`).
+
+    Random pairs of one article are mostly about different things; the detector ranks related pairs, and a
+    story quoting two sides puts its contradiction among them. No pair twice; fewer than ``n`` when the
+    articles run out of matching sentences.
+    """
+    usable = [sents for sents in articles if len(sents) >= 2]
+    out: list[Example] = []
+    seen: set[frozenset[str]] = set()
+    attempts = 0
+    while usable and len(out) < n and attempts < 20 * n:
+        attempts += 1
+        sents = rng.choice(usable)
+        i = rng.randrange(len(sents))
+        matches = matching_sentences(sents[i], sents[:i] + sents[i + 1 :], RELATED_CHOICES)
+        match = rng.choice(matches) if matches else None
+        if match is None or match == sents[i] or frozenset((sents[i], match)) in seen:
+            continue
+        seen.add(frozenset((sents[i], match)))
+        a, b = (sents[i], match) if rng.random() < 0.5 else (match, sents[i])
+        out.append(Example(a, b, UNLABELLED, "teacher_news_related"))
+    return out
+
+
 _WORD = re.compile(r"[a-z0-9']{4,}")
 _FNC1_LABELS = {"disagree": "contradiction", "discuss": "neutral"}
 
@@ -205,16 +238,20 @@ def _content_words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower())) - _COMMON_WORDS
 
 
+def matching_sentences(text: str, sentences: Sequence[str], k: int, min_shared: int = 2) -> list[str]:
+    """The ``k`` sentences sharing most content words (4+ letters, common words left out) with ``text``,
+    most first, each sharing at least ``min_shared``; ties go to the earlier sentence (news puts the gist
+    first)."""
+    words = _content_words(text)
+    shared = [(len(words & _content_words(s)), i) for i, s in enumerate(sentences)]
+    ranked = sorted((item for item in shared if item[0] >= min_shared), key=lambda item: (-item[0], item[1]))
+    return [sentences[i] for _, i in ranked[:k]]
+
+
 def best_matching_sentence(headline: str, sentences: Sequence[str], min_shared: int = 2) -> str | None:
-    """The sentence sharing most content words (4+ letters, common words left out) with the headline, or
-    None when none shares ``min_shared``; ties go to the earlier sentence (news puts the gist first)."""
-    words = _content_words(headline)
-    best, best_shared = None, min_shared - 1
-    for sentence in sentences:
-        shared = len(words & _content_words(sentence))
-        if shared > best_shared:
-            best, best_shared = sentence, shared
-    return best
+    """The sentence sharing most content words with the headline (see `matching_sentences`), or None."""
+    found = matching_sentences(headline, sentences, 1, min_shared)
+    return found[0] if found else None
 
 
 def fnc1_pairs(stances: Path, bodies: dict[str, list[str]], held_out: set[str], repeat: int = 1) -> list[Example]:
@@ -455,11 +492,13 @@ def build_examples(config: TrainConfig) -> list[Example]:
     if config.teacher_news_pairs:
         if not articles:
             raise DataError("--teacher-news-pairs needs --news-bodies (a JSONL file of articles)")
+        related = round(config.teacher_news_pairs * config.teacher_news_related)
         made_news = [
             Example(e.premise, e.hypothesis, UNLABELLED, "teacher_news_same_article")
-            for e in news_negatives(articles, config.teacher_news_pairs, 0, rng)
+            for e in news_negatives(articles, config.teacher_news_pairs - related, 0, rng)
         ]
-        logger.info("teacher-labelled same-article pairs: %d", len(made_news))
+        made_news += related_same_article_pairs(articles, related, rng)
+        logger.info("teacher-labelled same-article pairs: %d (%d related)", len(made_news), related)
         examples.extend(made_news)
     if config.teacher_cross_article_pairs:
         if config.fnc1_stances is None:

@@ -230,6 +230,63 @@ def test_best_matching_sentence_picks_the_most_shared_words() -> None:
     assert best_matching_sentence("Football results from Sunday", sentences) is None
 
 
+def test_matching_sentences_rank_by_shared_words() -> None:
+    from contradict.train import matching_sentences
+
+    sentences = ["Rebels held the bridge.", "Rebels held the northern bridge today.", "Rain fell.", "Rebels left."]
+    ranked = matching_sentences("Rebels held the northern bridge", sentences, 3)
+    assert ranked == sentences[1:2] + sentences[:1]  # "Rebels left." shares one word: below min_shared 2
+    assert matching_sentences("Rebels held the northern bridge", sentences, 1) == sentences[1:2]
+
+
+def test_related_same_article_pairs_join_sentences_sharing_words() -> None:
+    from contradict.train import _content_words, related_same_article_pairs
+
+    articles = [
+        [
+            "The ministry said its jets struck militant targets near Homs.",
+            "Residents said the jets struck no militant positions near Homs.",
+            "The weather was mild on Wednesday.",
+        ],
+        ["A single sentence article cannot give a pair."],
+    ]
+    made = related_same_article_pairs(articles, 10, random.Random(0))
+    assert 1 <= len(made) <= 3  # only sentences sharing two content words pair up, each pair once
+    assert len({frozenset((e.premise, e.hypothesis)) for e in made}) == len(made)
+    for e in made:
+        assert e.label == UNLABELLED and e.source == "teacher_news_related" and e.premise != e.hypothesis
+        assert len(_content_words(e.premise) & _content_words(e.hypothesis)) >= 2
+        assert e.premise in articles[0] and e.hypothesis in articles[0]
+    assert related_same_article_pairs(articles, 0, random.Random(0)) == []
+
+
+def test_teacher_news_related_splits_the_same_article_pairs(tmp_path: Path) -> None:
+    bodies = write_jsonl(
+        tmp_path / "bodies.jsonl",
+        [
+            {
+                "text": "The ministry said its jets struck militant targets near Homs. "
+                "Residents said the jets struck no militant positions near Homs. The weather was mild on Wednesday."
+            },
+            {"text": "Officials opened the bridge on Monday. Traffic on the bridge was light on Monday morning."},
+        ],
+    )
+    config = TrainConfig(
+        data=(write_pairs(tmp_path / "pool.jsonl", PAIRS),),
+        out=tmp_path / "out",
+        news_bodies=bodies,
+        teacher_news_pairs=6,
+        teacher_news_related=0.5,
+        label_map=(("not_entailment", DROP),),
+    )
+    sources = Counter(e.source for e in build_examples(config))
+    assert sources["teacher_news_same_article"] == 3
+    assert 1 <= sources["teacher_news_related"] <= 3  # the fixture has fewer distinct related pairs than asked
+    assert "teacher_news_related" not in Counter(
+        e.source for e in build_examples(replace(config, teacher_news_related=0.0))
+    )
+
+
 def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> None:
     from contradict.train import fnc1_pairs
 
