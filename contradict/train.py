@@ -497,8 +497,14 @@ def build_examples(config: TrainConfig) -> list[Example]:
             Example(e.premise, e.hypothesis, UNLABELLED, "teacher_news_same_article")
             for e in news_negatives(articles, config.teacher_news_pairs - related, 0, rng)
         ]
-        made_news += related_same_article_pairs(articles, related, rng)
-        logger.info("teacher-labelled same-article pairs: %d (%d related)", len(made_news), related)
+        made_related = related_same_article_pairs(articles, related, rng)
+        logger.info(
+            "teacher-labelled same-article pairs: %d random, %d related (%d asked)",
+            len(made_news),
+            len(made_related),
+            related,
+        )
+        made_news += made_related
         examples.extend(made_news)
     if config.teacher_cross_article_pairs:
         if config.fnc1_stances is None:
