@@ -254,6 +254,27 @@ def best_matching_sentence(headline: str, sentences: Sequence[str], min_shared: 
     return found[0] if found else None
 
 
+_RELATED_STANCES = ("agree", "disagree", "discuss")
+
+
+def read_stance_rows(stances: Path, held_out: set[str]) -> Iterator[tuple[str, str, str]]:
+    """(headline, body id, stance) of every FNC-1 stances row whose stance is ``agree``, ``disagree`` or
+    ``discuss`` and whose body is not in ``held_out``, in file order, repeated rows kept; the headline's
+    whitespace normalised, the stance lower-cased. A missing file or a line that is not JSON is a DataError."""
+    if not stances.is_file():
+        raise DataError(f"FNC-1 stances file not found: {stances}")
+    with stances.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{stances}:{number}: not a JSON line ({exc.msg})") from None
+            stance = str(row.get("stance", "")).lower()
+            body = str(row.get("body_id"))
+            if stance in _RELATED_STANCES and body not in held_out:
+                yield " ".join(str(row.get("headline", "")).split()), body, stance
+
+
 def fnc1_pairs(stances: Path, bodies: dict[str, list[str]], held_out: set[str], repeat: int = 1) -> list[Example]:
     """News-domain pairs from FNC-1 stances: (best-matching body sentence, headline), ``disagree`` as
     contradiction (the body refutes the headline) and ``discuss`` as neutral (it reports without taking a
@@ -261,20 +282,14 @@ def fnc1_pairs(stances: Path, bodies: dict[str, list[str]], held_out: set[str], 
     picked by word overlap, so a label is sometimes wrong for the sentence (the refutation may sit in
     another one): the pairs are few and noisy, a domain signal rather than gold. Bodies in ``held_out``
     (the fnc1_against evaluation sample) are skipped."""
-    if not stances.is_file():
-        raise DataError(f"FNC-1 stances file not found: {stances}")
     by_label: dict[str, list[Example]] = {label: [] for label in _FNC1_LABELS.values()}
-    with stances.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            label = _FNC1_LABELS.get(str(row.get("stance", "")).lower())
-            body = str(row.get("body_id"))
-            if label is None or body in held_out or body not in bodies:
-                continue
-            headline = " ".join(str(row.get("headline", "")).split())
-            sentence = best_matching_sentence(headline, bodies[body])
-            if sentence is not None and headline:
-                by_label[label].append(Example(sentence, headline, LABELS.index(label), f"fnc1_{label}"))
+    for headline, body, stance in read_stance_rows(stances, held_out):
+        label = _FNC1_LABELS.get(stance)
+        if label is None or body not in bodies:
+            continue
+        sentence = best_matching_sentence(headline, bodies[body])
+        if sentence is not None and headline:
+            by_label[label].append(Example(sentence, headline, LABELS.index(label), f"fnc1_{label}"))
     n = min(len(v) for v in by_label.values())
     out = [e for label in by_label for e in sorted(by_label[label], key=lambda e: (e.premise, e.hypothesis))[:n]]
     return [e for e in out for _ in range(max(1, repeat))]
@@ -283,19 +298,11 @@ def fnc1_pairs(stances: Path, bodies: dict[str, list[str]], held_out: set[str], 
 def read_stories(stances: Path, held_out: set[str]) -> list[dict[str, list[str]]]:
     """FNC-1 headlines as stories: for each headline, its related bodies (``agree``, ``disagree``,
     ``discuss``; ``unrelated`` is not used) by stance; bodies in ``held_out`` are left out."""
-    if not stances.is_file():
-        raise DataError(f"FNC-1 stances file not found: {stances}")
     by_headline: dict[str, dict[str, list[str]]] = {}
-    with stances.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            stance = str(row.get("stance", "")).lower()
-            body = str(row.get("body_id"))
-            if stance not in ("agree", "disagree", "discuss") or body in held_out:
-                continue
-            bodies = by_headline.setdefault(" ".join(str(row.get("headline", "")).split()), {})
-            if body not in bodies.setdefault(stance, []):
-                bodies[stance].append(body)
+    for headline, body, stance in read_stance_rows(stances, held_out):
+        bodies = by_headline.setdefault(headline, {})
+        if body not in bodies.setdefault(stance, []):
+            bodies[stance].append(body)
     return [by_headline[h] for h in sorted(by_headline)]
 
 

@@ -356,6 +356,25 @@ def test_cross_article_pairs_need_stances(tmp_path: Path) -> None:
         build_examples(config)
 
 
+def test_stance_rows_keep_related_stances_and_name_a_bad_line(tmp_path: Path) -> None:
+    from contradict.train import read_stance_rows
+
+    rows = [
+        {"headline": "Jets  struck\ttargets", "body_id": 1, "stance": "Agree"},
+        {"headline": "Jets struck targets", "body_id": 2, "stance": "unrelated"},
+        {"headline": "Jets struck targets", "body_id": 3, "stance": "disagree"},
+        {"headline": "Jets struck targets", "body_id": 1, "stance": "agree"},  # repeated rows are kept
+    ]
+    stances = write_jsonl(tmp_path / "stances.jsonl", rows)
+    assert list(read_stance_rows(stances, {"3"})) == [("Jets struck targets", "1", "agree")] * 2
+    with stances.open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    with pytest.raises(DataError, match=r"stances.jsonl:5: not a JSON line"):
+        list(read_stance_rows(stances, set()))
+    with pytest.raises(DataError, match="not found"):
+        list(read_stance_rows(tmp_path / "missing.jsonl", set()))
+
+
 def test_only_the_fnc1_eval_file_has_held_out_bodies(tmp_path: Path) -> None:
     from contradict.train import fnc1_held_out_bodies
 
