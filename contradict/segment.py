@@ -211,6 +211,20 @@ def _organisation_mention(sentence: str) -> str | None:
     return f"the {m.group('name')}" if m else None
 
 
+# "Conner’s father, Donnell, also called for …": a sentence that opens on a person named in apposition to a
+# relation or role ("<someone>’s father, <Name>,", "Her lawyer, <Name>,"); "he said" next refers to that name
+_APPOSITIVE_SUBJECT = re.compile(
+    r"^(?:[A-Z][\w-]*[’']s|[Hh]is|[Hh]er|[Tt]heir|[Tt]he\s+[a-z][\w-]*[’']s)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*,\s+"
+    r"(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}),\s+[a-z]"
+)
+
+
+def _appositive_subject(sentence: str) -> str | None:
+    """The person a sentence opens on in apposition ("Conner’s father, Donnell, also called …" → "Donnell")."""
+    m = _APPOSITIVE_SUBJECT.match(sentence.lstrip("“\"‘' "))
+    return m.group("name") if m and _looks_like_person(m.group("name")) else None
+
+
 class _SpeakerTracker:
     """Speakers across the sentences of one document: open quotations, "he said" after a named speaker,
     "it said" after a sentence naming an organisation ("the Defense Ministry even posted a video. It said …")."""
@@ -238,6 +252,8 @@ class _SpeakerTracker:
             speaker = self.last_organisation
         if speaker is not None and _looks_like_person(speaker):
             self.last_named = speaker
+        elif speaker is None and (subject := _appositive_subject(sentence)) is not None:
+            self.last_named = subject
         # the sentence just before ("It" further back is too often something else), or the organisation a
         # resolved "It said" named, which a following "It said" goes on with
         self.last_organisation = _organisation_mention(sentence) or (speaker if resolved_it else None)

@@ -138,3 +138,33 @@ def test_it_said_resolves_to_the_organisation_named_just_before() -> None:
         None,
         "It",
     ]
+
+
+def test_he_said_after_a_person_named_in_apposition() -> None:
+    text = (
+        "“We were trying to leave,” Conner told KMOV.\n"
+        "Conner’s father, Donnell, also called for an inquiry into the arrest.\n"
+        "“There was no reason to fire on an innocent person sitting in a car,” he told the station."
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    speakers = {c.text: c.speaker for c in claims}
+    assert speakers["There was no reason to fire on an innocent person sitting in a car"] == "Donnell"
+    assert speakers["Conner’s father, Donnell, also called for an inquiry into the arrest."] is None
+    assert speakers["We were trying to leave"] == "Conner"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Conner’s father, Donnell, also called for an inquiry.", "Donnell"),
+        ("Her lawyer, Ann Lee, told reporters nothing.", "Ann Lee"),
+        ("The city’s mayor, Ann Lee, spoke on Monday.", "Ann Lee"),
+        ("The city’s mayor, a former judge, spoke on Monday.", None),  # a description, not a name
+        ("His lawyer, KMOV, reported it.", None),  # an acronym is not a person
+        ("Officials met, Donnell, and left.", None),  # no "<someone>’s <relation>" before the name
+    ],
+)
+def test_appositive_subject(sentence: str, name: str | None) -> None:
+    from contradict.segment import _appositive_subject
+
+    assert _appositive_subject(sentence) == name
