@@ -169,9 +169,14 @@ def _body_sentences(path: Path, min_words: int, max_words: int) -> Iterator[tupl
             yield row, [s for s in sents if min_words <= len(s.split()) <= max_words]
 
 
-def read_articles(path: Path) -> list[list[str]]:
-    """The sentences (6 to 60 words) of each article in a JSONL file with a `text` field."""
-    articles = [sents for _, sents in _body_sentences(path, 6, 60) if len(sents) >= 2]
+def read_articles(path: Path, held_out: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The sentences (6 to 60 words) of each article in a JSONL file with a `text` field; rows whose
+    ``body_id`` is in ``held_out`` are left out."""
+    articles = [
+        sents
+        for row, sents in _body_sentences(path, 6, 60)
+        if len(sents) >= 2 and str(row.get("body_id")) not in held_out
+    ]
     if not articles:
         raise DataError(f"{path}: no article with two usable sentences")
     return articles
@@ -347,19 +352,21 @@ def cross_article_pairs(
     return out
 
 
-def fnc1_held_out_bodies(stances: Path) -> set[str]:
+def fnc1_held_out_bodies(path: Path) -> set[str]:
     """Body ids of the fnc1_against evaluation sample (both halves), read through the eval task itself, when
-    ``stances`` is that task's data file (``<data root>/news/fnc1_test_stances.jsonl``); none for any other
-    file (a newsroom's own stances: nothing of it is evaluated, and its ids are not FNC-1's)."""
+    ``path`` is one of that task's data files (``<data root>/news/fnc1_test_stances.jsonl`` or
+    ``…/fnc1_test_bodies.jsonl``); none for any other file (a newsroom's own stances or articles: nothing of
+    it is evaluated, and its ids are not FNC-1's)."""
     from contradict.evaluation.tasks import data_paths, load_rows, resolve_task
 
     try:
         task = resolve_task("fnc1_against")
     except DataError:
         return set()
-    root = stances.resolve().parent.parent
-    if stances.resolve() not in {path.resolve() for path in data_paths(task, root)}:
-        logger.info("%s is not the fnc1_against eval data: no FNC-1 body is held out", stances)
+    root = path.resolve().parent.parent
+    files = data_paths(task, root) + ([root / task.join["data_files"]] if task.join else [])
+    if path.resolve() not in {f.resolve() for f in files}:
+        logger.info("%s is not fnc1_against eval data: no FNC-1 body is held out", path)
         return set()
     return {str(row["id"]) for row in load_rows(task, root)}
 
@@ -460,7 +467,13 @@ def build_examples(config: TrainConfig) -> list[Example]:
         part = read_pairs(Path(path), aliases)
         logger.info("%s: %d pairs", path, len(part))
         examples.extend(part)
-    articles = read_articles(Path(config.news_bodies)) if config.news_bodies is not None else []
+    articles: list[list[str]] = []
+    if config.news_bodies is not None:
+        # the fnc1_against eval sample's bodies feed no pair at all (not only no headline pair)
+        eval_bodies = frozenset(fnc1_held_out_bodies(Path(config.news_bodies)))
+        articles = read_articles(Path(config.news_bodies), eval_bodies)
+        if eval_bodies:
+            logger.info("news articles: %d (%d fnc1_against eval bodies left out)", len(articles), len(eval_bodies))
     article_sentences = [s for sents in articles for s in sents]
     if articles and (config.same_article_pairs or config.unrelated_pairs):
         negs = news_negatives(articles, config.same_article_pairs, config.unrelated_pairs, rng)

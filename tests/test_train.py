@@ -384,6 +384,42 @@ def test_only_the_fnc1_eval_file_has_held_out_bodies(tmp_path: Path) -> None:
     assert fnc1_held_out_bodies(own) == set()
 
 
+def test_fnc1_eval_bodies_feed_no_news_pair(tmp_path: Path) -> None:
+    from contradict.train import fnc1_held_out_bodies, read_articles
+
+    news = tmp_path / "data" / "news"  # laid out like ../shared/data, so the eval task reads it
+    news.mkdir(parents=True)
+    texts = {
+        "1": "The ministry said its jets struck eight targets on Wednesday. Residents said no militants were there at all.",
+        "2": "The airline has no plans to segregate its passengers. A spokesman for the airline spoke on Monday.",
+        "3": "Officials opened the new bridge on a cold Monday. Traffic on the new bridge was light all morning.",
+    }
+    bodies = write_jsonl(news / "fnc1_test_bodies.jsonl", [{"body_id": b, "text": t} for b, t in texts.items()])
+    stances = write_jsonl(
+        news / "fnc1_test_stances.jsonl",
+        [
+            {"headline": "Jets struck militants", "body_id": "1", "stance": "disagree"},
+            {"headline": "Airline to segregate passengers", "body_id": "2", "stance": "agree"},
+            {"headline": "Jets struck militants", "body_id": "3", "stance": "unrelated"},  # not in the eval task
+        ],
+    )
+    assert fnc1_held_out_bodies(bodies) == fnc1_held_out_bodies(stances) == {"1", "2"}
+    kept = read_articles(bodies, frozenset({"1", "2"}))
+    assert kept == [read_articles(bodies)[2]]
+    config = TrainConfig(
+        data=(write_pairs(tmp_path / "pool.jsonl", PAIRS),),
+        out=tmp_path / "out",
+        news_bodies=bodies,
+        same_article_pairs=4,
+        corruptions=4,
+        label_map=(("not_entailment", DROP),),
+    )
+    eval_sentences = {s for b in ("1", "2") for s in read_articles(bodies)[int(b) - 1]}
+    examples = build_examples(config)
+    assert sum(e.source == "news_same_article" for e in examples) == 4
+    assert not any(e.premise in eval_sentences or e.hypothesis in eval_sentences for e in examples)
+
+
 def test_fnc1_repeat_zero_groups_stories_without_headline_pairs(tmp_path: Path) -> None:
     stances = tmp_path / "news" / "stances.jsonl"
     stances.parent.mkdir()
