@@ -390,7 +390,7 @@ def test_fnc1_eval_bodies_feed_no_news_pair(tmp_path: Path) -> None:
     news = tmp_path / "data" / "news"  # laid out like ../shared/data, so the eval task reads it
     news.mkdir(parents=True)
     texts = {
-        "1": "The ministry said its jets struck eight targets on Wednesday. Residents said no militants were there at all.",
+        "1": "The ministry said its jets struck eight targets on Wednesday. Residents said no militants were there.",
         "2": "The airline has no plans to segregate its passengers. A spokesman for the airline spoke on Monday.",
         "3": "Officials opened the new bridge on a cold Monday. Traffic on the new bridge was light all morning.",
     }
