@@ -39,6 +39,12 @@ _FRAME_BACK = re.compile(
 )
 _APPOSITIVE = re.compile(r"^(?:a|an|among|who|which|whose|one|both|including)\b", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|whom|whose|where|when|if|because|while)\b", re.IGNORECASE)
+# an adverb between the speaker and the reporting verb belongs to neither ("Carter also said …", "Police later
+# said …")
+_SPEAKER_ADVERB = re.compile(
+    r"(?:\s+(?:also|later|earlier|again|previously|repeatedly|then|further|initially|reportedly|first|recently|"
+    r"separately|subsequently|originally|publicly|privately|once|since|too|now|had|has|have|would|will|could))+$"
+)
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 _OPEN_QUOTES = '“"'
 _CLOSE_QUOTES = '”"'
@@ -67,7 +73,7 @@ def _speaker_from_prefix(prefix: str) -> str | None:
         chunks.pop()
     if not chunks:
         return None
-    speaker = _LEADING_CONJUNCTION.sub("", chunks[-1])
+    speaker = _SPEAKER_ADVERB.sub("", _LEADING_CONJUNCTION.sub("", chunks[-1]))
     if _CLAUSE_WORD.search(speaker):  # "the government that America" is no speaker
         return None
     if not speaker or len(speaker.split()) > 6 or not (speaker[0].isupper() or speaker.lower().startswith("the ")):
@@ -116,7 +122,7 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
             inner = attribute(sentence[start:end], min_words)  # "X said Y, KMOV reported": X speaks
             if inner.speaker is not None:
                 return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
-            return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
+            return Attribution(start, end, _SPEAKER_ADVERB.sub("", (m.group("sp1") or m.group("sp2")).strip()))
     m = _ACCORDING_FRONT.match(sentence)
     if m:
         start, end = _trim(sentence, m.end(), len(sentence))

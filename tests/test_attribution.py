@@ -79,6 +79,15 @@ from .conftest import EXAMPLE
             "The government that America says must go has killed many.",
             None,
         ),
+        # an adverb before the verb is neither speaker nor claim
+        ("Carter also said the strikes were wrong.", "the strikes were wrong.", "Carter"),
+        ("Police later said the man fled the scene.", "the man fled the scene.", "Police"),
+        (
+            "The raids hit depots and bridges, the ministry also said.",
+            "The raids hit depots and bridges",
+            "the ministry",
+        ),
+        ("“We hit depots and bridges,” Carter also said.", "We hit depots and bridges", "Carter"),
     ],
 )
 def test_attribution_frames(sentence: str, claim: str, speaker: str | None) -> None:
