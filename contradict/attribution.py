@@ -73,6 +73,7 @@ def _speaker_from_prefix(prefix: str) -> str | None:
         chunks.pop()
     if not chunks:
         return None
+    # checked without its adverb ("… Smith Jr. also" is a six-word name); `attribute` strips it from every speaker
     speaker = _SPEAKER_ADVERB.sub("", _LEADING_CONJUNCTION.sub("", chunks[-1]))
     if _CLAUSE_WORD.search(speaker):  # "the government that America" is no speaker
         return None
@@ -102,7 +103,15 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def attribute(sentence: str, min_words: int = 4) -> Attribution:
-    """Split a sentence into speaker and claim; a sentence without a recognised frame is all claim."""
+    """Split a sentence into speaker and claim; a sentence without a recognised frame is all claim. An adverb
+    between speaker and verb is no part of the speaker, whichever frame found it."""
+    att = _attribute(sentence, min_words)
+    if att.speaker is None:
+        return att
+    return Attribution(att.start, att.end, _SPEAKER_ADVERB.sub("", att.speaker), att.quoted)
+
+
+def _attribute(sentence: str, min_words: int) -> Attribution:
     whole = Attribution(*_trim(sentence, 0, len(sentence)), None)
     m = _QUOTE_FIRST.match(sentence)
     if m:
@@ -122,7 +131,7 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
             inner = attribute(sentence[start:end], min_words)  # "X said Y, KMOV reported": X speaks
             if inner.speaker is not None:
                 return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
-            return Attribution(start, end, _SPEAKER_ADVERB.sub("", (m.group("sp1") or m.group("sp2")).strip()))
+            return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
     m = _ACCORDING_FRONT.match(sentence)
     if m:
         start, end = _trim(sentence, m.end(), len(sentence))

@@ -88,6 +88,7 @@ from .conftest import EXAMPLE
             "the ministry",
         ),
         ("“We hit depots and bridges,” Carter also said.", "We hit depots and bridges", "Carter"),
+        ("“We hit depots and bridges,” police also said.", "We hit depots and bridges", "police"),
     ],
 )
 def test_attribution_frames(sentence: str, claim: str, speaker: str | None) -> None:
