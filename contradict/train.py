@@ -357,7 +357,7 @@ def fnc1_held_out_bodies(path: Path) -> set[str]:
     ``path`` is one of that task's data files (``<data root>/news/fnc1_test_stances.jsonl`` or
     ``…/fnc1_test_bodies.jsonl``); none for any other file (a newsroom's own stances or articles: nothing of
     it is evaluated, and its ids are not FNC-1's)."""
-    from contradict.evaluation.tasks import data_paths, load_rows, resolve_task
+    from contradict.evaluation.tasks import data_paths, resolve_task
 
     try:
         task = resolve_task("fnc1_against")
@@ -368,7 +368,14 @@ def fnc1_held_out_bodies(path: Path) -> set[str]:
     if path.resolve() not in {f.resolve() for f in files}:
         logger.info("%s is not fnc1_against eval data: no FNC-1 body is held out", path)
         return set()
-    return {str(row["id"]) for row in load_rows(task, root)}
+    return set(_fnc1_eval_body_ids(root))
+
+
+@functools.lru_cache(maxsize=4)  # the bodies file and the stances file of one data root name the same sample
+def _fnc1_eval_body_ids(root: Path) -> frozenset[str]:
+    from contradict.evaluation.tasks import load_rows, resolve_task
+
+    return frozenset(str(row["id"]) for row in load_rows(resolve_task("fnc1_against"), root))
 
 
 def _attach(sentence: str, filler: str, rng: random.Random) -> str:
