@@ -44,6 +44,17 @@ def write_pairs(path: Path, rows: list[tuple[str, str, str]]) -> Path:
     return write_jsonl(path, [{"premise": p, "hypothesis": h, "label": y} for p, h, y in rows])
 
 
+def news_config(tmp_path: Path, bodies: Path, **options: object) -> TrainConfig:
+    """A config over the PAIRS pool (``not_entailment`` dropped) and the news bodies file ``bodies``."""
+    return TrainConfig(
+        data=(write_pairs(tmp_path / "pool.jsonl", PAIRS),),
+        out=tmp_path / "out",
+        news_bodies=bodies,
+        label_map=(("not_entailment", DROP),),
+        **options,  # type: ignore[arg-type]
+    )
+
+
 def test_change_number_alters_exactly_one_number() -> None:
     rng = random.Random(0)
     for _ in range(20):
@@ -271,14 +282,7 @@ def test_teacher_news_related_splits_the_same_article_pairs(tmp_path: Path) -> N
             {"text": "Officials opened the bridge on Monday. Traffic on the bridge was light on Monday morning."},
         ],
     )
-    config = TrainConfig(
-        data=(write_pairs(tmp_path / "pool.jsonl", PAIRS),),
-        out=tmp_path / "out",
-        news_bodies=bodies,
-        teacher_news_pairs=6,
-        teacher_news_related=0.5,
-        label_map=(("not_entailment", DROP),),
-    )
+    config = news_config(tmp_path, bodies, teacher_news_pairs=6, teacher_news_related=0.5)
     sources = Counter(e.source for e in build_examples(config))
     assert sources["teacher_news_same_article"] == 3
     assert 1 <= sources["teacher_news_related"] <= 3  # the fixture has fewer distinct related pairs than asked
@@ -406,14 +410,7 @@ def test_fnc1_eval_bodies_feed_no_news_pair(tmp_path: Path) -> None:
     assert fnc1_held_out_bodies(bodies) == fnc1_held_out_bodies(stances) == {"1", "2"}
     kept = read_articles(bodies, frozenset({"1", "2"}))
     assert kept == [read_articles(bodies)[2]]
-    config = TrainConfig(
-        data=(write_pairs(tmp_path / "pool.jsonl", PAIRS),),
-        out=tmp_path / "out",
-        news_bodies=bodies,
-        same_article_pairs=4,
-        corruptions=4,
-        label_map=(("not_entailment", DROP),),
-    )
+    config = news_config(tmp_path, bodies, same_article_pairs=4, corruptions=4)
     eval_sentences = {s for b in ("1", "2") for s in read_articles(bodies)[int(b) - 1]}
     examples = build_examples(config)
     assert sum(e.source == "news_same_article" for e in examples) == 4
@@ -434,16 +431,7 @@ def test_fnc1_repeat_zero_groups_stories_without_headline_pairs(tmp_path: Path) 
         "x3": "Reports say the airline will segregate passengers on some routes. The airline would not comment.",
     }
     bodies.write_text("".join(json.dumps({"body_id": b, "text": t}) + "\n" for b, t in texts.items()), "utf-8")
-    data = write_pairs(tmp_path / "pool.jsonl", PAIRS)
-    config = TrainConfig(
-        data=(data,),
-        out=tmp_path / "out",
-        news_bodies=bodies,
-        fnc1_stances=stances,
-        fnc1_repeat=0,
-        teacher_cross_article_pairs=4,
-        label_map=(("not_entailment", DROP),),
-    )
+    config = news_config(tmp_path, bodies, fnc1_stances=stances, fnc1_repeat=0, teacher_cross_article_pairs=4)
     examples = build_examples(config)
     sources = Counter(e.source for e in examples)
     assert not any(s.startswith("fnc1_") for s in sources)  # no headline pairs
