@@ -112,3 +112,17 @@ def test_eval_refuses_report_only_formats(fake_pipeline) -> None:
     result = runner.invoke(app, ["eval", "snli_dev", "--format", "html"])
     assert result.exit_code == 2
     assert re.search("text or json", result.stderr)
+
+
+def test_text_output_keeps_every_figure_on_a_narrow_terminal() -> None:
+    from rich.console import Console
+
+    from contradict.render import render_text
+
+    report = _report()
+    console = Console(record=True, width=60)
+    render_text(report, console)
+    out = console.export_text()
+    c = report.contradictions[0]
+    assert f"score {c.score:.2f}" in out
+    assert f"P(contradiction) {c.p_contradiction:.2f} · relatedness {c.relatedness:.2f}" in out

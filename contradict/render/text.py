@@ -33,12 +33,11 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
             lines.append(Text(f"numbers differ: {note}", style="yellow"))
         if c.core_texts is not None:
             lines.append(Text(f"scored on the cores: {' / '.join(c.core_texts)}", style="dim"))
+        # the figures go in the body: a panel title longer than the terminal is cut off
+        lines.append(Text(f"P(contradiction) {c.p_contradiction:.2f} · relatedness {c.relatedness:.2f}", style="dim"))
         body = Group(*lines)
         kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
-        title = (
-            f"#{rank}  score {c.score:.2f}  {kind}  "
-            f"(P(contradiction) {c.p_contradiction:.2f}, relatedness {c.relatedness:.2f})"
-        )
+        title = f"#{rank}  score {c.score:.2f}  {kind}"
         console.print(Panel(body, title=title, title_align="left", border_style="red"))
     if verbose and report.skipped:
         table = Table(title="Not sent to the model", show_lines=False)
