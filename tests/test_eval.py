@@ -12,7 +12,15 @@ from typer.testing import CliRunner
 from contradict.cli import app
 from contradict.errors import DataError
 from contradict.evaluation import runner as runner_module
-from contradict.evaluation.metrics import choose_threshold, document_metrics, pair_metrics
+from contradict.evaluation.metrics import (
+    bootstrap_interval,
+    choose_threshold,
+    document_intervals,
+    document_metrics,
+    pair_intervals,
+    pair_metrics,
+    weighted_roc_auc,
+)
 from contradict.evaluation.runner import Evaluator, evidence_rank
 from contradict.evaluation.tasks import (
     Task,
@@ -121,6 +129,42 @@ def test_document_metrics_and_evidence_rank() -> None:
     assert evidence_rank("not there", pairs) is None
 
 
+def test_weighted_roc_auc_is_the_auc_of_the_resampled_rows() -> None:
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(3)
+    y = rng.random(500) < 0.3
+    s = np.round(rng.random(500) + 0.3 * y, 1)  # rounded: many ties
+    auc = weighted_roc_auc(y, s)
+    assert auc(np.ones(500)) == pytest.approx(roc_auc_score(y, s))
+    rows = rng.integers(0, 500, 500)
+    assert auc(np.bincount(rows, minlength=500)) == pytest.approx(roc_auc_score(y[rows], s[rows]))
+    assert np.isnan(auc(np.where(y, 1.0, 0.0)))  # positives only: undefined
+
+
+def test_bootstrap_intervals_hold_the_estimate_and_narrow_with_more_rows() -> None:
+    rng = np.random.default_rng(4)
+    probs = rng.dirichlet([1, 1, 1], 2000)
+    labels = [("entailment", "neutral", "contradiction")[k] for k in probs.argmax(axis=1)]
+    labels[::4] = ["neutral"] * len(labels[::4])  # 3/4 right, at most
+    small, large = pair_intervals(labels[:200], probs[:200]), pair_intervals(labels, probs)
+    for name in ("accuracy", "roc_auc"):
+        estimate = pair_metrics(labels, probs, 0.5)[name]
+        lo, hi = large[name]
+        assert lo < estimate < hi
+        assert hi - lo < small[name][1] - small[name][0]
+    assert pair_intervals(labels, probs) == large  # seeded
+    assert pair_intervals(["entailment", "not_entailment"], probs[:2]) == {}
+    assert bootstrap_interval(lambda w: 0.0, 1) is None
+    docs = document_intervals(
+        ["contradictory"] * 3 + ["non_contradictory"] * 3,
+        np.array([0.9, 0.8, 0.3, 0.4, 0.2, 0.1]),
+        [1, 2, None, None, None, None],
+    )
+    assert set(docs) == {"roc_auc", "evidence_hit@1", "evidence_hit@3"}
+    assert all(0.0 <= lo <= hi <= 1.0 for lo, hi in docs.values())
+
+
 def test_choose_threshold_maximises_the_objective() -> None:
     y = np.array([0, 0, 1, 1, 1], dtype=bool)
     s = np.array([0.1, 0.3, 0.35, 0.8, 0.9])
@@ -210,6 +254,8 @@ def test_cli_eval_json_and_out_dir(tmp_path: Path, fake_pipeline) -> None:
     assert data["snli_dev"] == {"skipped": data["snli_dev"]["skipped"]}
     pair = data["snli_dev_sample"]
     assert {"n", "accuracy", "macro_f1", "contradiction_f1", "roc_auc", "threshold"} <= pair.keys()
+    lo, hi = pair["ci95"]["accuracy"]
+    assert lo <= pair["accuracy"] <= hi
     assert {"n", "roc_auc", "balanced_accuracy", "evidence_hit@1", "evidence_hit@3", "threshold"} <= data[
         "contradoc_sample"
     ].keys()

@@ -69,6 +69,86 @@ def document_metrics(
     return out
 
 
+BOOTSTRAP_RESAMPLES = 1000
+Interval = tuple[float, float]  # (low, high)
+INTERVAL_LEVEL = 0.95
+
+
+def bootstrap_interval(
+    statistic: Callable[[np.ndarray], float], n: int, *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0
+) -> Interval | None:
+    """Percentile bootstrap interval (:data:`INTERVAL_LEVEL`) of a statistic of ``n`` rows.
+
+    ``statistic(weights)`` gets how many times each row was drawn in one resample (``n`` draws with
+    replacement). Resamples on which it is undefined (NaN: one class only) are left out; None when fewer
+    than half remain or ``n`` < 2. Seeded: the same data give the same interval."""
+    if n < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    values = np.array(
+        [statistic(np.bincount(rng.integers(0, n, n), minlength=n)) for _ in range(resamples)], dtype=np.float64
+    )
+    values = values[~np.isnan(values)]
+    if len(values) < resamples / 2:
+        return None
+    tail = (1 - INTERVAL_LEVEL) / 2 * 100
+    lo, hi = np.percentile(values, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
+def weighted_roc_auc(positive: np.ndarray, scores: np.ndarray) -> Callable[[np.ndarray], float]:
+    """ROC-AUC of ``scores`` for ``positive`` under row weights, as a function of the weights (ties count
+    half, as in scikit-learn): sorts once, then each call is O(n) — a thousand resamples of 10,000 rows in
+    well under a second."""
+    positive = np.asarray(positive, dtype=bool)
+    values, groups = np.unique(np.asarray(scores, dtype=np.float64), return_inverse=True)
+
+    def auc(weights: np.ndarray) -> float:
+        wp = np.bincount(groups, weights=weights * positive, minlength=len(values))
+        wn = np.bincount(groups, weights=weights * ~positive, minlength=len(values))
+        total_p, total_n = wp.sum(), wn.sum()
+        if total_p == 0 or total_n == 0:
+            return float("nan")
+        below = np.cumsum(wn) - wn
+        return float((wp * (below + 0.5 * wn)).sum() / (total_p * total_n))
+
+    return auc
+
+
+def _weighted_mean(values: np.ndarray) -> Callable[[np.ndarray], float]:
+    values = np.asarray(values, dtype=np.float64)
+    return lambda weights: float(weights @ values / weights.sum())
+
+
+def pair_intervals(labels: Sequence[str], probs: np.ndarray) -> dict[str, Interval]:
+    """95 % bootstrap intervals of the pair-level accuracy and ROC-AUC (resampling the rows)."""
+    y = np.asarray(labels)
+    if "not_entailment" in set(labels) or len(y) == 0:
+        return {}
+    correct = np.asarray(NLI_LABELS)[probs.argmax(axis=1)] == y
+    is_c = y == "contradiction"
+    found = {"accuracy": bootstrap_interval(_weighted_mean(correct), len(y))}
+    if _two_classes(is_c):
+        found["roc_auc"] = bootstrap_interval(weighted_roc_auc(is_c, probs[:, CONTRADICTION]), len(y))
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def document_intervals(
+    labels: Sequence[str], scores: np.ndarray, evidence_rank: Sequence[int | None]
+) -> dict[str, Interval]:
+    """95 % bootstrap intervals of the document ROC-AUC (resampling documents) and of evidence hit@1/@3
+    (resampling the contradictory documents)."""
+    y = np.asarray(labels) == "contradictory"
+    found: dict[str, Interval | None] = {}
+    if _two_classes(y):
+        found["roc_auc"] = bootstrap_interval(weighted_roc_auc(y, scores), len(y))
+    ranks = [r for r, is_c in zip(evidence_rank, y, strict=True) if is_c]
+    for k in (1, 3):
+        hit = np.array([r is not None and r <= k for r in ranks])
+        found[f"evidence_hit@{k}"] = bootstrap_interval(_weighted_mean(hit), len(hit))
+    return {k: v for k, v in found.items() if v is not None}
+
+
 def choose_threshold(positive: np.ndarray, scores: np.ndarray, objective: str = "f1") -> float:
     """The threshold on ``scores`` that maximises ``objective`` (``f1`` or ``balanced_accuracy``) on this
     data. Call it on dev data only. Ties go to the lowest threshold; no positives → 0.5."""

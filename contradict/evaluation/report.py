@@ -37,12 +37,20 @@ def _columns(results: Sequence[TaskResult]) -> list[str]:
     return [c for c in COLUMNS if c in present] or ["n"]
 
 
+def _cell(result: TaskResult, col: str) -> str:
+    v = result.metrics.get(col)
+    if v is None:
+        return ""
+    if col == "n":
+        return str(int(v))
+    if col in result.intervals:
+        lo, hi = result.intervals[col]
+        return f"{v:.3f} ±{(hi - lo) / 2:.3f}"
+    return f"{v:.3f}"
+
+
 def _cells(result: TaskResult, columns: Sequence[str]) -> list[str]:
-    cells = []
-    for col in columns:
-        v = result.metrics.get(col)
-        cells.append("" if v is None else str(int(v)) if col == "n" else f"{v:.3f}")
-    return cells
+    return [_cell(result, col) for col in columns]
 
 
 def _name(result: TaskResult) -> str:
@@ -86,5 +94,7 @@ def results_markdown(results: Sequence[TaskResult], title: str, run: dict[str, A
         "Document level: score = the top pair's score; balanced accuracy at the threshold; hit@k = the",
         "evidence sentence is one side of one of the k top pairs.",
         "`(dev)` marks figures computed on the data their threshold was chosen on.",
+        "±h: half the width of a 95 % percentile bootstrap interval (1,000 resamples of the reported rows;",
+        "hit@k resamples the contradictory documents); the JSON output gives the interval itself (`ci95`).",
     ]
     return "\n".join(lines) + "\n"

@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 
 from contradict.errors import DataError
-from contradict.evaluation.metrics import choose_threshold, document_metrics, pair_metrics
+from contradict.evaluation.metrics import (
+    Interval,
+    choose_threshold,
+    document_intervals,
+    document_metrics,
+    pair_intervals,
+    pair_metrics,
+)
 from contradict.evaluation.tasks import HALF, Task, is_dev_row, load_rows, resolve_task
 from contradict.nli import NLIScorer
 from contradict.types import CONTRADICTION, Document
@@ -34,11 +41,14 @@ class TaskResult:
     scores: np.ndarray | None = field(default=None, repr=False)  # P(contradiction) or document scores
     probs: np.ndarray | None = field(default=None, repr=False)  # pair level: (n, 3)
     against: bool = False  # a document task of claims checked against a source (`check --against`)
+    intervals: dict[str, Interval] = field(default_factory=dict)  # metric → 95 % bootstrap interval
 
     def to_dict(self) -> dict[str, Any]:
         if self.skipped is not None:
             return {"skipped": self.skipped}
         out: dict[str, Any] = {k: (int(v) if k == "n" else round(v, 4)) for k, v in self.metrics.items()}
+        if self.intervals:
+            out["ci95"] = {k: [round(lo, 4), round(hi, 4)] for k, (lo, hi) in self.intervals.items()}
         out["threshold_from"] = self.threshold_from
         out["on_dev"] = self.on_dev
         return out
@@ -48,6 +58,10 @@ def _kept(task: Task, metrics: dict[str, float]) -> dict[str, float]:
     """The metrics the task asks for, plus ``n`` and ``threshold``."""
     wanted = set(task.all_metrics) | {"n", "threshold"}
     return {k: v for k, v in metrics.items() if k in wanted}
+
+
+def _kept_intervals(metrics: dict[str, float], intervals: dict[str, Interval]) -> dict[str, Interval]:
+    return {k: v for k, v in intervals.items() if k in metrics}
 
 
 def _normalise(text: str) -> str:
@@ -154,8 +168,18 @@ class Evaluator:
             probs = probs[keep]
         labels = [r["label"] for r in rows]
         metrics = _kept(task, pair_metrics(labels, probs, threshold))
+        intervals = _kept_intervals(metrics, pair_intervals(labels, probs))
         return TaskResult(
-            task.name, "pair", metrics, None, source, on_dev, tuple(labels), probs[:, CONTRADICTION], probs
+            task.name,
+            "pair",
+            metrics,
+            None,
+            source,
+            on_dev,
+            tuple(labels),
+            probs[:, CONTRADICTION],
+            probs,
+            intervals=intervals,
         )
 
     # document level -------------------------------------------------------------------------------
@@ -187,7 +211,9 @@ class Evaluator:
         if not report_mask.any():
             raise DataError(f"task {task.name}: no rows left to report after taking the dev half")
         kept_ranks = [r for r, k in zip(ranks, report_mask, strict=True) if k]
-        metrics = _kept(task, document_metrics(list(labels[report_mask]), scores[report_mask], threshold, kept_ranks))
+        kept_labels = list(labels[report_mask])
+        metrics = _kept(task, document_metrics(kept_labels, scores[report_mask], threshold, kept_ranks))
+        intervals = _kept_intervals(metrics, document_intervals(kept_labels, scores[report_mask], kept_ranks))
         return TaskResult(
             task.name,
             "document",
@@ -198,4 +224,5 @@ class Evaluator:
             tuple(labels[report_mask]),
             scores[report_mask],
             against=any("claim" in row for row in rows),
+            intervals=intervals,
         )
