@@ -7,6 +7,7 @@ error · 3 unexpected internal error (``--debug`` shows the traceback) · 130 in
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -468,10 +469,22 @@ def eval_command(
     save_thresholds: Annotated[
         bool, typer.Option(help="Store the dev-chosen thresholds with the model (contradict.json).")
     ] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option(help="A second model to compare with on the same rows (paired bootstrap, McNemar test)."),
+    ] = None,
 ) -> None:
     """Evaluate a model on labelled pair or document datasets (exit 0 when it ran, whatever the scores)."""
     from contradict.api import get_scorer
-    from contradict.evaluation.report import results_json, results_markdown, results_table
+    from contradict.evaluation.compare import Comparison, compare_results
+    from contradict.evaluation.report import (
+        comparisons_json,
+        comparisons_markdown,
+        comparisons_table,
+        results_json,
+        results_markdown,
+        results_table,
+    )
     from contradict.evaluation.runner import Evaluator
     from contradict.evaluation.tasks import available_tasks, default_data_root
     from contradict.nli import resolve_model
@@ -485,19 +498,23 @@ def eval_command(
         if save_thresholds and views is not ClaimViews.full:
             raise ConfigError("--save-thresholds stores check's defaults, measured with --views full only")
         scorer = get_scorer(None if model is None else resolve_model(model), precision, threads, backend)
+        other = None if baseline is None else get_scorer(resolve_model(baseline), precision, threads, backend)
         root = data_root or default_data_root()
-        results = []
+        comparisons: list[Comparison] = []
         with progress_bars() as factory:
-            evaluator = Evaluator(
-                scorer,
+            evaluator = functools.partial(
+                Evaluator,
                 data_root=root,
                 limit=limit,
                 threshold=threshold,
                 progress=factory,
                 detect_kwargs={"views": views},
             )
-            for name in names:
-                results.append(evaluator.run(name))
+            results = [evaluator(scorer).run(name) for name in names]
+            if other is not None:
+                base = evaluator(other)
+                pairs = zip(results, names, strict=True)  # the same spec: a file path is not a task name
+                comparisons = [c for r, name in pairs for c in compare_results(r, base.run(name))]
         shown = Path(scorer.model_name).name if Path(scorer.model_name).is_dir() else scorer.model_name
         title = f"contradict eval: {shown}" + (f" (first {limit} rows)" if limit else "")
         run = {
@@ -507,21 +524,31 @@ def eval_command(
             "views": views.value,
             "limit": limit,
             "threshold": threshold,
+            "baseline": None if other is None else other.model_name,
             "contradict": __version__,
         }
+        data = results_json(results)
+        if other is not None:
+            for task, vs in comparisons_json(comparisons, other.model_name).items():
+                data[task]["vs_baseline"] = vs
         if output_format is OutputFormat.json:
-            typer.echo(json.dumps(results_json(results), indent=2))
+            typer.echo(json.dumps(data, indent=2))
         else:
             out = Console()
             if not out.is_terminal:
                 out = Console(width=200)
             out.print(results_table(results, title))
+            if other is not None:
+                out.print(comparisons_table(comparisons, other.model_name))
         if out_dir is not None:
             from contradict.evaluation.plots import write_plots
 
             out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / "results.json").write_text(json.dumps(results_json(results), indent=2) + "\n", encoding="utf-8")
-            (out_dir / "results.md").write_text(results_markdown(results, title, run), encoding="utf-8")
+            (out_dir / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            markdown = results_markdown(results, title, run)
+            if other is not None:
+                markdown += "\n" + comparisons_markdown(comparisons, other.model_name)
+            (out_dir / "results.md").write_text(markdown, encoding="utf-8")
             (out_dir / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
             for r in results:
                 write_plots(r, out_dir)

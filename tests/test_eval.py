@@ -32,7 +32,7 @@ from contradict.evaluation.tasks import (
     task_from_data_file,
 )
 
-from .conftest import REPO, FakeScorer
+from .conftest import REPO, FakeEmbedder, FakeScorer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAIRS = FIXTURES / "snli_dev_sample.jsonl"
@@ -163,6 +163,58 @@ def test_bootstrap_intervals_hold_the_estimate_and_narrow_with_more_rows() -> No
     )
     assert set(docs) == {"roc_auc", "evidence_hit@1", "evidence_hit@3"}
     assert all(0.0 <= lo <= hi <= 1.0 for lo, hi in docs.values())
+
+
+def _pair_result(task: str, labels: list[str], probs: np.ndarray) -> runner_module.TaskResult:
+    return runner_module.TaskResult(task, "pair", {}, labels=tuple(labels), scores=probs[:, 2], probs=probs)
+
+
+def test_paired_comparison_counts_wins_and_tests_them() -> None:
+    from contradict.evaluation.compare import compare_results
+
+    labels = ["contradiction", "neutral"] * 50
+    right = {"contradiction": [0.1, 0.1, 0.8], "neutral": [0.1, 0.8, 0.1]}
+    wrong = {"contradiction": [0.8, 0.1, 0.1], "neutral": [0.1, 0.1, 0.8]}
+    model = np.array([right[y] for y in labels])  # right on all 100
+    baseline = np.array([right[y] if i % 5 else wrong[y] for i, y in enumerate(labels)])  # wrong on 20
+    acc, auc = compare_results(_pair_result("t", labels, model), _pair_result("t", labels, baseline))
+    assert (acc.metric, acc.model, acc.baseline, acc.wins, acc.losses) == ("accuracy", 1.0, 0.8, 20, 0)
+    assert acc.mcnemar_p == pytest.approx(2 * 0.5**20)
+    assert acc.interval is not None and 0.0 < acc.interval[0] <= acc.difference <= acc.interval[1]
+    assert auc.metric == "roc_auc" and auc.difference > 0
+    same = compare_results(_pair_result("t", labels, model), _pair_result("t", labels, model))
+    assert same[0].interval == (0.0, 0.0) and same[0].mcnemar_p == 1.0
+    with pytest.raises(DataError, match="same rows"):
+        compare_results(_pair_result("t", labels, model), _pair_result("t", labels[::-1], model))
+
+
+def test_eval_baseline_compares_on_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contradict import api
+
+    class Undecided(FakeScorer):
+        model_name = "other/model"
+
+        def predict(self, pairs, *, batch_size=None, progress=None):
+            return np.full((len(pairs), 3), 1 / 3, dtype=np.float32) + np.array([0.01, 0, 0], dtype=np.float32)
+
+    scorers = {None: FakeScorer(), "other/model": Undecided()}
+    monkeypatch.setattr(api, "get_scorer", lambda model=None, *_: scorers[model])
+    monkeypatch.setattr(api, "get_embedder", lambda *_: FakeEmbedder())
+    out = tmp_path / "out"
+    args = ["eval", str(PAIRS), str(DOCS), "--baseline", "other/model", "-f", "json", "--out-dir", str(out)]
+    result = cli.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    vs = data["snli_dev_sample"]["vs_baseline"]
+    assert vs["baseline"] == "other/model"
+    assert vs["accuracy"]["model"] == data["snli_dev_sample"]["accuracy"]
+    assert vs["accuracy"]["wins"] + vs["accuracy"]["losses"] > 0
+    assert vs["accuracy"]["baseline"] == pytest.approx(
+        np.mean([json.loads(r)["label"] == "entailment" for r in PAIRS.open()]), abs=1e-4
+    )
+    assert set(data["contradoc_sample"]["vs_baseline"]) == {"baseline", "roc_auc"}
+    assert "## Against the baseline `other/model`" in (out / "results.md").read_text()
+    assert json.loads((out / "run.json").read_text())["baseline"] == "other/model"
 
 
 def test_choose_threshold_maximises_the_objective() -> None:

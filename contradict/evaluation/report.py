@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
+from contradict.evaluation.compare import Comparison
 from contradict.evaluation.runner import TaskResult
 from contradict.evaluation.tasks import DOCUMENT_METRICS, PAIR_METRICS
 
@@ -98,3 +99,43 @@ def results_markdown(results: Sequence[TaskResult], title: str, run: dict[str, A
         "hit@k resamples the contradictory documents); the JSON output gives the interval itself (`ci95`).",
     ]
     return "\n".join(lines) + "\n"
+
+
+COMPARISON_HEAD = ("task", "metric", "model", "baseline", "difference", "95 % interval", "wins/losses", "McNemar p")
+
+
+def _comparison_cells(c: Comparison) -> list[str]:
+    interval = "" if c.interval is None else f"{c.interval[0]:+.3f} … {c.interval[1]:+.3f}"
+    duel = "" if c.mcnemar_p is None else f"{c.wins}/{c.losses}"
+    p = "" if c.mcnemar_p is None else f"{c.mcnemar_p:.3g}"
+    return [c.task, c.metric, f"{c.model:.3f}", f"{c.baseline:.3f}", f"{c.difference:+.3f}", interval, duel, p]
+
+
+def comparisons_table(comparisons: Sequence[Comparison], baseline: str) -> Table:
+    table = Table(title=f"against the baseline {baseline} (same rows, paired)")
+    for i, col in enumerate(COMPARISON_HEAD):
+        table.add_column(col, justify="left" if i < 2 else "right")
+    for c in comparisons:
+        table.add_row(*_comparison_cells(c))
+    return table
+
+
+def comparisons_markdown(comparisons: Sequence[Comparison], baseline: str) -> str:
+    lines = [f"## Against the baseline `{baseline}`", "", "| " + " | ".join(COMPARISON_HEAD) + " |"]
+    lines.append("|---" * len(COMPARISON_HEAD) + "|")
+    lines += ["| " + " | ".join(_comparison_cells(c)) + " |" for c in comparisons]
+    lines += [
+        "",
+        "Same rows for both models. The interval is a 95 % paired bootstrap interval of the difference (1,000",
+        "resamples); wins/losses count the rows only the model (wins) or only the baseline (losses) gets right,",
+        "and McNemar p is the exact two-sided test of the two counts.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def comparisons_json(comparisons: Sequence[Comparison], baseline: str) -> dict[str, Any]:
+    """``{task: {"baseline": name, metric: {...}}}``, merged into `results_json` under ``vs_baseline``."""
+    out: dict[str, Any] = {}
+    for c in comparisons:
+        out.setdefault(c.task, {"baseline": baseline})[c.metric] = c.to_dict()
+    return out

@@ -1,0 +1,82 @@
+"""Paired comparison of two models on the same rows: is a difference more than resampling noise?
+
+Only threshold-free figures are compared (argmax accuracy, ROC-AUC), so each model's own threshold choice
+does not enter. Both models are resampled with the same rows (a paired bootstrap), which is much tighter
+than two separate intervals; pair-task accuracy also gets an exact McNemar test on the rows where exactly
+one of the two is right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.stats import binomtest
+
+from contradict.errors import DataError
+from contradict.evaluation.metrics import Interval, Statistic, bootstrap_interval, weighted_mean, weighted_roc_auc
+from contradict.evaluation.runner import TaskResult
+from contradict.types import NLI_LABELS
+
+
+@dataclass(frozen=True)
+class Comparison:
+    task: str
+    metric: str
+    model: float
+    baseline: float
+    interval: Interval | None  # 95 % paired bootstrap interval of model − baseline
+    wins: int | None = None  # pair accuracy: rows the model gets right and the baseline wrong
+    losses: int | None = None  # … and the other way round
+    mcnemar_p: float | None = None  # exact two-sided McNemar test of wins against losses
+
+    @property
+    def difference(self) -> float:
+        return self.model - self.baseline
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "model": round(self.model, 4),
+            "baseline": round(self.baseline, 4),
+            "difference": round(self.difference, 4),
+            "ci95": None if self.interval is None else [round(v, 4) for v in self.interval],
+        }
+        if self.mcnemar_p is not None:
+            out.update(wins=self.wins, losses=self.losses, mcnemar_p=round(self.mcnemar_p, 4))
+        return out
+
+
+def _paired_difference(model: Statistic, baseline: Statistic, n: int) -> Interval | None:
+    return bootstrap_interval(lambda w: model(w) - baseline(w), n)
+
+
+def compare_results(result: TaskResult, baseline: TaskResult) -> list[Comparison]:
+    """The comparisons of ``result`` against ``baseline`` for one task; both must hold the same rows."""
+    if result.skipped is not None or baseline.skipped is not None:
+        return []
+    if result.labels != baseline.labels or result.scores is None or baseline.scores is None:
+        raise DataError(f"task {result.task}: the two runs did not score the same rows")
+    n = len(result.labels)
+    out: list[Comparison] = []
+    if result.level == "pair" and result.probs is not None and baseline.probs is not None:
+        y = np.asarray(result.labels)
+        if "not_entailment" not in set(result.labels) and n:
+            right_m = np.asarray(NLI_LABELS)[result.probs.argmax(axis=1)] == y
+            right_b = np.asarray(NLI_LABELS)[baseline.probs.argmax(axis=1)] == y
+            wins, losses = int((right_m & ~right_b).sum()), int((~right_m & right_b).sum())
+            p = binomtest(wins, wins + losses, 0.5).pvalue if wins + losses else 1.0
+            interval = _paired_difference(weighted_mean(right_m), weighted_mean(right_b), n)
+            out.append(
+                Comparison(
+                    result.task, "accuracy", float(right_m.mean()), float(right_b.mean()), interval, wins, losses, p
+                )
+            )
+        positive = y == "contradiction"
+    else:
+        positive = np.asarray(result.labels) == "contradictory"
+    if 0 < positive.sum() < n:
+        auc_m, auc_b = weighted_roc_auc(positive, result.scores), weighted_roc_auc(positive, baseline.scores)
+        ones = np.ones(n)
+        out.append(Comparison(result.task, "roc_auc", auc_m(ones), auc_b(ones), _paired_difference(auc_m, auc_b, n)))
+    return out
