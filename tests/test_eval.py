@@ -215,6 +215,8 @@ def test_eval_baseline_compares_on_the_same_rows(tmp_path: Path, monkeypatch: py
     assert set(data["contradoc_sample"]["vs_baseline"]) == {"baseline", "roc_auc"}
     assert "## Against the baseline `other/model`" in (out / "results.md").read_text()
     assert json.loads((out / "run.json").read_text())["baseline"] == "other/model"
+    missing = cli.invoke(app, ["eval", str(PAIRS), "--baseline", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "model directory not found" in missing.output
 
 
 def test_choose_threshold_maximises_the_objective() -> None:
