@@ -21,7 +21,7 @@ from sklearn.metrics import roc_auc_score
 
 from contradict.aggregate import relatedness_weight
 from contradict.api import detect, get_scorer
-from contradict.evaluation.metrics import bootstrap_interval, weighted_roc_auc
+from contradict.evaluation.metrics import paired_difference_interval, weighted_roc_auc
 from contradict.evaluation.runner import evidence_rank
 from contradict.evaluation.tasks import default_data_root, is_dev_row, load_rows, resolve_task
 from contradict.examples import first_expected, load_expected
@@ -46,13 +46,14 @@ def top_texts(s: PairScores, score: np.ndarray, n: int) -> list[tuple[str, str]]
     return [(by_id[int(s.pairs[k, 0])], by_id[int(s.pairs[k, 1])]) for k in order]
 
 
-def best_scores(part: list[dict], direction: str, full: float) -> np.ndarray:
-    """Each document's score under a rule: its best pair (0 for a document without pairs)."""
-    best = []
-    for d in part:
-        s: PairScores = d["scores"]
-        best.append(float(pair_scores(s, direction, full).max()) if len(s.pairs) else 0.0)
-    return np.array(best)
+def rule_scores(part: list[dict], direction: str, full: float) -> list[np.ndarray]:
+    """Each document's pair scores under a rule."""
+    return [pair_scores(d["scores"], direction, full) if len(d["scores"].pairs) else np.zeros(0) for d in part]
+
+
+def best_scores(scores: list[np.ndarray]) -> np.ndarray:
+    """Each document's score: its best pair (0 for a document without pairs)."""
+    return np.array([float(s.max()) if len(s) else 0.0 for s in scores])
 
 
 def summary(docs: list[dict], direction: str, full: float) -> str:
@@ -60,13 +61,13 @@ def summary(docs: list[dict], direction: str, full: float) -> str:
     for half in (True, False):
         part = [d for d in docs if d["dev"] == half]
         y = np.array([d["label"] == "contradictory" for d in part])
-        best = best_scores(part, direction, full)
-        ranks = []
-        for d in part:
-            s: PairScores = d["scores"]
-            if d["label"] == "contradictory":
-                score = pair_scores(s, direction, full) if len(s.pairs) else np.zeros(0)
-                ranks.append(evidence_rank(d["evidence"], top_texts(s, score, 3)) if len(score) else None)
+        scores = rule_scores(part, direction, full)
+        best = best_scores(scores)
+        ranks = [
+            evidence_rank(d["evidence"], top_texts(d["scores"], score, 3)) if len(score) else None
+            for d, score in zip(part, scores, strict=True)
+            if d["label"] == "contradictory"
+        ]
         auc = roc_auc_score(y, best) if 0 < y.sum() < len(y) else float("nan")
         hit1 = np.mean([r is not None and r <= 1 for r in ranks])
         hit3 = np.mean([r is not None and r <= 3 for r in ranks])
@@ -80,14 +81,14 @@ def paired_against_best(docs: list[dict]) -> list[str]:
     dev = [d for d in docs if d["dev"]]
     y = np.array([d["label"] == "contradictory" for d in dev])
     rules = [(direction, full) for direction in DIRECTIONS for full in FULLS]
-    aucs = {rule: weighted_roc_auc(y, best_scores(dev, *rule)) for rule in rules}
+    aucs = {rule: weighted_roc_auc(y, best_scores(rule_scores(dev, *rule))) for rule in rules}
     ones = np.ones(len(y))
     chosen = max(rules, key=lambda rule: aucs[rule](ones))
     lines = [f"dev-half AUC against the best rule ({chosen[0]} {chosen[1]}), 95 % paired bootstrap interval:"]
     for rule in rules:
         if rule != chosen:
             diff = aucs[rule](ones) - aucs[chosen](ones)
-            interval = bootstrap_interval(lambda w, a=aucs[rule]: a(w) - aucs[chosen](w), len(y))
+            interval = paired_difference_interval(aucs[rule], aucs[chosen], len(y))
             span = "" if interval is None else f" [{interval[0]:+.3f}, {interval[1]:+.3f}]"
             lines.append(f"  {rule[0]:5} {rule[1]:.1f}: {diff:+.3f}{span}")
     return lines

@@ -15,9 +15,14 @@ import numpy as np
 from scipy.stats import binomtest
 
 from contradict.errors import DataError
-from contradict.evaluation.metrics import Interval, Statistic, bootstrap_interval, weighted_mean, weighted_roc_auc
+from contradict.evaluation.metrics import (
+    Interval,
+    argmax_correct,
+    paired_difference_interval,
+    weighted_mean,
+    weighted_roc_auc,
+)
 from contradict.evaluation.runner import TaskResult
-from contradict.types import NLI_LABELS
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,6 @@ class Comparison:
         return out
 
 
-def _paired_difference(model: Statistic, baseline: Statistic, n: int) -> Interval | None:
-    return bootstrap_interval(lambda w: model(w) - baseline(w), n)
-
-
 def compare_results(result: TaskResult, baseline: TaskResult) -> list[Comparison]:
     """The comparisons of ``result`` against ``baseline`` for one task; both must hold the same rows."""
     if result.skipped is not None or baseline.skipped is not None:
@@ -62,11 +63,10 @@ def compare_results(result: TaskResult, baseline: TaskResult) -> list[Comparison
     if result.level == "pair" and result.probs is not None and baseline.probs is not None:
         y = np.asarray(result.labels)
         if "not_entailment" not in set(result.labels) and n:
-            right_m = np.asarray(NLI_LABELS)[result.probs.argmax(axis=1)] == y
-            right_b = np.asarray(NLI_LABELS)[baseline.probs.argmax(axis=1)] == y
+            right_m, right_b = argmax_correct(y, result.probs), argmax_correct(y, baseline.probs)
             wins, losses = int((right_m & ~right_b).sum()), int((~right_m & right_b).sum())
             p = binomtest(wins, wins + losses, 0.5).pvalue if wins + losses else 1.0
-            interval = _paired_difference(weighted_mean(right_m), weighted_mean(right_b), n)
+            interval = paired_difference_interval(weighted_mean(right_m), weighted_mean(right_b), n)
             out.append(
                 Comparison(
                     result.task, "accuracy", float(right_m.mean()), float(right_b.mean()), interval, wins, losses, p
@@ -78,5 +78,7 @@ def compare_results(result: TaskResult, baseline: TaskResult) -> list[Comparison
     if 0 < positive.sum() < n:
         auc_m, auc_b = weighted_roc_auc(positive, result.scores), weighted_roc_auc(positive, baseline.scores)
         ones = np.ones(n)
-        out.append(Comparison(result.task, "roc_auc", auc_m(ones), auc_b(ones), _paired_difference(auc_m, auc_b, n)))
+        out.append(
+            Comparison(result.task, "roc_auc", auc_m(ones), auc_b(ones), paired_difference_interval(auc_m, auc_b, n))
+        )
     return out

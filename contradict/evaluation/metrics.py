@@ -97,6 +97,16 @@ def bootstrap_interval(
     return float(lo), float(hi)
 
 
+def paired_difference_interval(model: Statistic, baseline: Statistic, n: int) -> Interval | None:
+    """Paired bootstrap interval of ``model − baseline``: both statistics see the same resampled rows."""
+    return bootstrap_interval(lambda w: model(w) - baseline(w), n)
+
+
+def argmax_correct(labels: Sequence[str], probs: np.ndarray) -> np.ndarray:
+    """Per row: is the argmax label of ``probs`` (entailment/neutral/contradiction order) the gold label."""
+    return np.asarray(NLI_LABELS)[probs.argmax(axis=1)] == np.asarray(labels)
+
+
 def weighted_roc_auc(positive: np.ndarray, scores: np.ndarray) -> Statistic:
     """ROC-AUC of ``scores`` for ``positive`` under row weights, as a function of the weights (ties count
     half, as in scikit-learn): sorts once, then each call is O(n) — a thousand resamples of 10,000 rows in
@@ -126,9 +136,8 @@ def pair_intervals(labels: Sequence[str], probs: np.ndarray) -> dict[str, Interv
     y = np.asarray(labels)
     if "not_entailment" in set(labels) or len(y) == 0:
         return {}
-    correct = np.asarray(NLI_LABELS)[probs.argmax(axis=1)] == y
     is_c = y == "contradiction"
-    found = {"accuracy": bootstrap_interval(weighted_mean(correct), len(y))}
+    found = {"accuracy": bootstrap_interval(weighted_mean(argmax_correct(labels, probs)), len(y))}
     if _two_classes(is_c):
         found["roc_auc"] = bootstrap_interval(weighted_roc_auc(is_c, probs[:, CONTRADICTION]), len(y))
     return {k: v for k, v in found.items() if v is not None}
