@@ -55,6 +55,14 @@ def verdicts(scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_F
     )
 
 
+def highest_score(scores: PairScores | None, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> float | None:
+    """The best pair's score, reported or not (None when no pair was scored): what a threshold would have to
+    be lowered to for anything to be reported."""
+    if scores is None or len(scores.pairs) == 0:
+        return None
+    return float(verdicts(scores, relatedness_full).score.max())
+
+
 def rank(scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> np.ndarray:
     """Row indices of all pairs, best first; ties broken by claim ids, so the order is deterministic."""
     v = verdicts(scores, relatedness_full)

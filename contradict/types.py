@@ -211,12 +211,20 @@ class Report:
     precision: str = "fp32"  # the inference precision the model ran at (``auto`` resolved)
     backend: str = "torch"  # what ran the model: torch or onnx (``auto`` resolved)
 
+    @property
+    def highest_score(self) -> float | None:
+        """The best pair's score, reported or not; None when no pair was scored."""
+        from contradict.aggregate import highest_score  # aggregate imports this module
+
+        return highest_score(self.scores, self.relatedness_full)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "precision": self.precision,
             "backend": self.backend,
             "threshold": self.threshold,
+            "highest_score": self.highest_score,
             "documents": list(self.documents),
             "pairs_scored": 0 if self.scores is None else len(self.scores.pairs),
             "claims": [c.to_dict() for c in self.claims],

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from contradict.aggregate import aggregate, rank, relatedness_weight, verdicts
+from contradict.aggregate import aggregate, highest_score, rank, relatedness_weight, verdicts
 from contradict.types import Claim, PairScores
 
 
@@ -34,6 +34,15 @@ def test_relatedness_weighs_the_score() -> None:
     s = _scores([(0, 1), (2, 3)], [0.9, 0.8], [0.0, 0.0], [0.1, 0.6])
     v = verdicts(s, relatedness_full=0.5)
     np.testing.assert_allclose(v.score, [0.9 * 0.2, 0.8], rtol=1e-6)
+
+
+def test_highest_score_is_the_best_weighted_pair_reported_or_not() -> None:
+    s = _scores([(0, 1), (2, 3)], [0.9, 0.8], [0.95, 0.0], [0.25, 0.6])
+    assert highest_score(s, relatedness_full=0.5) == pytest.approx(0.8)  # 0.95 * 0.5 < 0.8 * 1
+    assert highest_score(s, relatedness_full=0.0) == pytest.approx(0.95)
+    assert aggregate(s, threshold=0.9, relatedness_full=0.5) == ()
+    assert highest_score(None) is None
+    assert highest_score(_scores(np.zeros((0, 2)), [], [], [])) is None
 
 
 def test_aggregate_thresholds_ranks_and_caps() -> None:

@@ -5,6 +5,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import contradict
@@ -17,9 +18,9 @@ runner = CliRunner()
 EVIL = "The <script>alert('x')</script> sky is blue over the city today.\nThe sky is not blue over the city today.\n"
 
 
-def _report(text: str = EVIL, **kw):
+def _report(text: str = EVIL, threshold: float = 0.3, **kw):
     return contradict.detect(
-        contradict.Document("draft.txt", text), scorer=FakeScorer(), embedder=FakeEmbedder(), threshold=0.3, **kw
+        contradict.Document("draft.txt", text), scorer=FakeScorer(), embedder=FakeEmbedder(), threshold=threshold, **kw
     )
 
 
@@ -126,3 +127,21 @@ def test_text_output_keeps_every_figure_on_a_narrow_terminal() -> None:
     c = report.contradictions[0]
     assert f"score {c.score:.2f}" in out
     assert f"P(contradiction) {c.p_contradiction:.2f} · relatedness {c.relatedness:.2f}" in out
+
+
+def test_text_output_says_what_the_best_pair_scored_when_nothing_is_reported() -> None:
+    from rich.console import Console
+
+    from contradict.render import render_text
+
+    high = _report(threshold=0.999)
+    assert high.contradictions == () and high.highest_score is not None
+    console = Console(record=True, width=100)
+    render_text(high, console)
+    m = re.search(
+        r"best pair scored ([0-9.]+), below the threshold; --threshold ([0-9.]+) would report it", console.export_text()
+    )
+    assert m is not None and float(m.group(1)) == pytest.approx(high.highest_score, abs=0.005)
+    assert high.to_dict()["highest_score"] == high.highest_score
+    lowered = _report(threshold=float(m.group(2)))
+    assert lowered.contradictions and lowered.contradictions[0].score == pytest.approx(high.highest_score)
