@@ -279,6 +279,37 @@ def test_document_task_chooses_on_one_half_and_reports_the_other(fake_pipeline) 
     assert result.metrics["n"] == sum(not is_dev_row(r["id"]) for r in rows)
     assert result.threshold_from == "dev half"
     assert {"roc_auc", "evidence_hit@3"} & result.metrics.keys()
+    dev_rows = [r for r in rows if is_dev_row(r["id"])]
+    assert result.dev_labels == tuple(r["label"] for r in dev_rows)
+    assert result.dev_scores is not None and len(result.dev_scores) == len(dev_rows)
+
+
+def _document_result(labels: list[str], scores: list[float], dev_labels: list[str], dev_scores: list[float]):
+    return runner_module.TaskResult(
+        "docs",
+        "document",
+        labels=tuple(labels),
+        scores=np.array(scores),
+        dev_labels=tuple(dev_labels),
+        dev_scores=np.array(dev_scores),
+    )
+
+
+def test_paired_comparison_of_document_tasks_covers_the_dev_half() -> None:
+    from contradict.evaluation.compare import compare_results
+
+    c, n = "contradictory", "non_contradictory"
+    reported = [c, n, c, n]
+    dev = [c, c, n, n]
+    model = _document_result(reported, [0.9, 0.1, 0.8, 0.2], dev, [0.9, 0.8, 0.1, 0.2])  # perfect on both
+    baseline = _document_result(reported, [0.9, 0.1, 0.8, 0.2], dev, [0.9, 0.1, 0.8, 0.2])  # dev AUC 0.5
+    auc, dev_auc = compare_results(model, baseline)
+    assert (auc.metric, auc.difference) == ("roc_auc", 0.0)
+    assert (dev_auc.metric, dev_auc.model, dev_auc.baseline) == ("roc_auc_dev_half", 1.0, 0.5)
+    assert dev_auc.interval is not None and dev_auc.interval[1] > 0
+    shuffled = _document_result(reported, [0.9, 0.1, 0.8, 0.2], dev[::-1], [0.9, 0.1, 0.8, 0.2])
+    with pytest.raises(DataError, match="same dev rows"):
+        compare_results(model, shuffled)
 
 
 def test_missing_data_is_skipped_not_a_crash(tmp_path: Path, fake_pipeline) -> None:

@@ -75,10 +75,23 @@ def compare_results(result: TaskResult, baseline: TaskResult) -> list[Comparison
         positive = y == "contradiction"
     else:
         positive = np.asarray(result.labels) == "contradictory"
-    if 0 < positive.sum() < n:
-        auc_m, auc_b = weighted_roc_auc(positive, result.scores), weighted_roc_auc(positive, baseline.scores)
-        ones = np.ones(n)
-        out.append(
-            Comparison(result.task, "roc_auc", auc_m(ones), auc_b(ones), paired_difference_interval(auc_m, auc_b, n))
-        )
+    out += _auc_comparison(result.task, "roc_auc", positive, result.scores, baseline.scores)
+    if result.dev_scores is not None and baseline.dev_scores is not None:
+        if result.dev_labels != baseline.dev_labels:
+            raise DataError(f"task {result.task}: the two runs did not score the same dev rows")
+        dev_positive = np.asarray(result.dev_labels) == "contradictory"
+        out += _auc_comparison(result.task, "roc_auc_dev_half", dev_positive, result.dev_scores, baseline.dev_scores)
     return out
+
+
+def _auc_comparison(
+    task: str, metric: str, positive: np.ndarray, model: np.ndarray, baseline: np.ndarray
+) -> list[Comparison]:
+    """ROC-AUC of both score arrays with a paired bootstrap interval of the difference; none when one class
+    is missing."""
+    n = len(positive)
+    if not 0 < positive.sum() < n:
+        return []
+    auc_m, auc_b = weighted_roc_auc(positive, model), weighted_roc_auc(positive, baseline)
+    ones = np.ones(n)
+    return [Comparison(task, metric, auc_m(ones), auc_b(ones), paired_difference_interval(auc_m, auc_b, n))]

@@ -42,6 +42,10 @@ class TaskResult:
     probs: np.ndarray | None = field(default=None, repr=False)  # pair level: (n, 3)
     against: bool = False  # a document task of claims checked against a source (`check --against`)
     intervals: dict[str, Interval] = field(default_factory=dict)  # metric → 95 % bootstrap interval
+    # document tasks with a dev half: that half's labels and scores (not reported; a paired comparison of two
+    # models on it is what a choice between them may use, see `compare.compare_results`)
+    dev_labels: tuple[str, ...] = ()
+    dev_scores: np.ndarray | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         if self.skipped is not None:
@@ -199,6 +203,7 @@ class Evaluator:
             if callback:
                 callback(i + 1, len(rows))
         labels = np.array([r["label"] for r in rows])
+        dev = np.zeros(len(rows), dtype=bool)
         if self.threshold is not None:
             threshold, source, report_mask = self.threshold, "--threshold", np.ones(len(rows), dtype=bool)
         elif task.dev == HALF:
@@ -225,4 +230,6 @@ class Evaluator:
             scores[report_mask],
             against=any("claim" in row for row in rows),
             intervals=intervals,
+            dev_labels=tuple(labels[dev]),
+            dev_scores=scores[dev] if dev.any() else None,
         )
