@@ -67,18 +67,22 @@ NLI_TARGETS = {
     strict=False,
     raises=AssertionError,  # only a missed target is expected; any other error fails
     reason="measured 2026-11-26, session 10 (bash eval/evaluate_model.sh): contradict-minilm-l6-nli v11 reaches "
-    "MNLI-m 0.739, SNLI 0.835, ANLI-R1 0.335, SICK contradiction F1 0.390 (precision 0.244: SICK calls neutral "
-    "the different-scene pairs SNLI calls contradiction). The mpnet-base teacher trained here: 0.817 / 0.871 / "
-    "0.342 / 0.411. Issue 6.",
+    "MNLI-m 0.739, SNLI 0.835, ANLI-R1 0.335; SICK contradiction F1 0.633 at the threshold chosen on SICK's dev "
+    "split (session 13, contradict eval sick_test_NC; 0.390 at lingnli's threshold: SICK calls neutral the "
+    "different-scene pairs SNLI calls contradiction). The mpnet-base teacher trained here: 0.817 / 0.871 / "
+    "0.342 / 0.411 (SICK at lingnli's threshold). Issue 6.",
 )
 def test_shipped_model_meets_the_nli_targets() -> None:
     from contradict.evaluation.runner import Evaluator
 
-    scorer = NLIScorer()  # the contradiction threshold stored with the model was chosen on lingnli_validation
-    evaluator = Evaluator(scorer, data_root=SHARED_DATA, threshold=float(scorer.settings["pair_threshold"]))
+    scorer = NLIScorer()
+    # accuracy is of the argmax label: the stored threshold (chosen on lingnli_validation) only saves scoring
+    # that dev task; SICK's contradiction F1 is at the threshold chosen on SICK's own dev split (its task file)
+    fixed = Evaluator(scorer, data_root=SHARED_DATA, threshold=float(scorer.settings["pair_threshold"]))
+    own_dev = Evaluator(scorer, data_root=SHARED_DATA)
     measured = {}
     for task, (metric, _) in NLI_TARGETS.items():
-        result = evaluator.run(task)
+        result = (own_dev if metric == "contradiction_f1" else fixed).run(task)
         assert result.skipped is None, result.skipped
         measured[task] = result.metrics[metric]
     assert {t: v >= NLI_TARGETS[t][1] for t, v in measured.items()} == dict.fromkeys(NLI_TARGETS, True), measured
