@@ -486,7 +486,7 @@ def eval_command(
         results_table,
     )
     from contradict.evaluation.runner import Evaluator
-    from contradict.evaluation.tasks import available_tasks, default_data_root
+    from contradict.evaluation.tasks import DEFAULT_PAIR_DEV, available_tasks, default_data_root
     from contradict.nli import resolve_model
 
     def body() -> int:
@@ -561,7 +561,9 @@ def eval_command(
                 # (fnc1_against) measures `check --against` and does not set it
                 if r.level == "document" and r.threshold_from == "dev half" and not r.against:
                     update["threshold"] = r.metrics["threshold"]
-                if r.level == "pair" and r.threshold_from.startswith("dev:"):
+                # the pair threshold is the one chosen on the default pair dev task: a task with a dev split
+                # of its own (sick_test_NC on sick_dev_NC) has a threshold for that data only
+                if r.level == "pair" and r.threshold_from == f"dev:{DEFAULT_PAIR_DEV}":
                     update["pair_threshold"] = r.metrics["threshold"]
             path = save_model_settings(scorer.model_name, update)
             stderr.print(f"saved {update} to {path}")

@@ -385,6 +385,36 @@ def test_save_thresholds_stores_them_with_the_model(tmp_path: Path, tiny_model: 
     assert 0.0 <= stored["threshold"] <= 1.0
 
 
+def test_save_thresholds_takes_the_pair_threshold_from_the_default_dev_task(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contradict import api
+    from contradict.evaluation.tasks import DEFAULT_PAIR_DEV
+
+    model = tmp_path / "m"
+    shutil.copytree(tiny_model, model)
+    scorer = HashScorer()
+    scorer.model_name = str(model)  # distinct scores per pair, so the two tasks' thresholds differ
+    monkeypatch.setattr(api, "get_scorer", lambda *_: scorer)
+    lines = PAIRS.read_text(encoding="utf-8").splitlines(keepends=True)
+    tasks = []
+    for name, part in ((DEFAULT_PAIR_DEV, lines[::2]), ("own_dev", lines[1::2])):
+        (tmp_path / f"{name}.jsonl").write_text("".join(part), encoding="utf-8")
+        task = tmp_path / f"{name}.yaml"
+        task.write_text(
+            f"name: {name}\nlevel: pair\ndata_files: {tmp_path / f'{name}.jsonl'}\n"
+            "label_map: {entailment: entailment, neutral: neutral, contradiction: contradiction}\n"
+            f"dev: {name}\n"
+        )
+        tasks.append(str(task))
+    result = cli.invoke(app, ["eval", *tasks, "--model", str(model), "--save-thresholds", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data[DEFAULT_PAIR_DEV]["threshold"] != data["own_dev"]["threshold"]  # the test can tell them apart
+    stored = json.loads((model / "contradict.json").read_text())
+    assert stored["pair_threshold"] == pytest.approx(data[DEFAULT_PAIR_DEV]["threshold"], abs=1e-4)
+
+
 AGAINST = FIXTURES / "against"
 
 
