@@ -145,3 +145,6 @@ def test_text_output_says_what_the_best_pair_scored_when_nothing_is_reported() -
     assert high.to_dict()["highest_score"] == high.highest_score
     lowered = _report(threshold=float(m.group(2)))
     assert lowered.contradictions and lowered.contradictions[0].score == pytest.approx(high.highest_score)
+    capped = Console(record=True, width=100)
+    render_text(_report(top=0), capped)  # nothing shown because of --top 0, not because of the threshold
+    assert "below the threshold" not in capped.export_text()

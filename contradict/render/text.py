@@ -30,7 +30,7 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
         f"among {len(report.claims)} claims ({n_pairs} pairs scored, model {report.model})"
     )
     best = report.highest_score
-    if not report.contradictions and best is not None:
+    if not report.contradictions and best is not None and best < report.threshold:  # not when --top 0
         console.print(
             f"The best pair scored {best:.2f}, below the threshold; "
             f"[bold]--threshold {math.floor(best * 100) / 100:.2f}[/] would report it."
