@@ -148,3 +148,6 @@ def test_text_output_says_what_the_best_pair_scored_when_nothing_is_reported() -
     capped = Console(record=True, width=100)
     render_text(_report(top=0), capped)  # nothing shown because of --top 0, not because of the threshold
     assert "below the threshold" not in capped.export_text()
+    assert f"`--threshold {m.group(2)}` would report it" in render_markdown(high)
+    assert f"<code>--threshold {m.group(2)}</code> would report it" in render_html(high, {"draft.txt": EVIL})
+    assert "below the threshold" not in render_markdown(lowered) + render_html(lowered, {"draft.txt": EVIL})

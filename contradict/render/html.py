@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from contradict.render.hints import below_threshold_note
 from contradict.types import Claim, Report
 
 _CSS = """
@@ -72,11 +73,12 @@ def render_html(report: Report, texts: dict[str, str]) -> str:
         f"{len(report.contradictions)} contradiction(s) at threshold {report.threshold:.2f} among "
         f"{len(report.claims)} claims ({n_pairs} pairs scored); model {escape(report.model)}"
     )
+    empty = f"<p>No contradictions at this threshold. {below_threshold_note(report, code='<code>{}</code>') or ''}</p>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Contradiction report</title><style>{_CSS}</style></head><body>"
         f"<h1>Contradiction report</h1><p>{summary}</p>"
-        f"{''.join(pairs) or '<p>No contradictions at this threshold.</p>'}"
+        f"{''.join(pairs) or empty}"
         f"{''.join(docs)}</body></html>\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contradict.render.hints import below_threshold_note
 from contradict.types import Claim, Report
 
 
@@ -27,6 +28,9 @@ def render_markdown(report: Report) -> str:
         f"- {len(report.claims)} claims, {pairs} pairs scored, **{len(report.contradictions)} contradiction(s)**",
         "",
     ]
+    note = below_threshold_note(report, code="`{}`")
+    if note is not None:
+        lines += [note, ""]
     for rank, c in enumerate(report.contradictions, 1):
         kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
         probs = ", ".join(f"{k} {v:.2f}" for k, v in c.probabilities.items())

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from contradict.render.hints import below_threshold_note
 from contradict.types import Claim, Report
 
 
@@ -29,12 +28,9 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
         f"[bold]{len(report.contradictions)}[/] contradiction(s) at threshold {report.threshold:.2f} "
         f"among {len(report.claims)} claims ({n_pairs} pairs scored, model {report.model})"
     )
-    best = report.highest_score
-    if not report.contradictions and best is not None and best < report.threshold:  # not when --top 0
-        console.print(
-            f"The best pair scored {best:.2f}, below the threshold; "
-            f"[bold]--threshold {math.floor(best * 100) / 100:.2f}[/] would report it."
-        )
+    note = below_threshold_note(report)
+    if note is not None:
+        console.print(note, markup=False)
     for rank, c in enumerate(report.contradictions, 1):
         lines = [_claim_line("A", c.claim_a, multi), _claim_line("B", c.claim_b, multi)]
         for note in c.mismatches:
