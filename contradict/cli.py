@@ -183,19 +183,15 @@ def check(
     """
     import io
 
-    from contradict.aggregate import verdicts
     from contradict.api import detect
     from contradict.ingest import read_document
     from contradict.render import render_html, render_json, render_markdown, render_text
     from contradict.types import Report
 
     def failed(report: Report) -> bool:
-        """A pair reaches --fail-on (any scored pair, reported or not), or the threshold by default."""
-        if fail_on is None:
-            return bool(report.contradictions)
-        if report.scores is None or len(report.scores.pairs) == 0:
-            return False
-        return bool(verdicts(report.scores, report.relatedness_full).score.max() >= fail_on)
+        """A scored pair, reported or not (``--top``), reaches --fail-on, or the threshold by default."""
+        best = report.highest_score
+        return best is not None and best >= (report.threshold if fail_on is None else fail_on)
 
     def body() -> int:
         drafts = [read_document(p, encoding=encoding, input_format=input_format) for p in paths]

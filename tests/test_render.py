@@ -83,6 +83,9 @@ def test_cli_formats_out_file_and_fail_on(tmp_path: Path, fake_pipeline) -> None
     # the fake scorer gives this pair a score below 0.95: reported, but --fail-on 0.95 lets it pass
     assert runner.invoke(app, ["check", str(draft), "--fail-on", "0.95"]).exit_code == 0
     assert runner.invoke(app, ["check", str(draft), "--fail-on", "0.1"]).exit_code == 1
+    # --top 0 shows nothing, but a pair reached the threshold: still a finding
+    hidden = runner.invoke(app, ["check", str(draft), "--top", "0", "--format", "json"])
+    assert hidden.exit_code == 1 and json.loads(hidden.stdout)["contradictions"] == []
 
 
 def test_jsonl_checks_each_path_on_its_own(tmp_path: Path, fake_pipeline) -> None:
