@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 _SAY = (
     r"(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|added|adds|stated|states|claimed|claims|insisted|"
-    r"warned|argued|noted|explained|wrote|writes|announced|railed|asserted|acknowledged|declared|contended|"
-    r"maintained|reported|denied|confirmed|admitted|testified|tweeted)"
+    r"insists|warned|warns|argued|argues|noted|notes|explained|explains|wrote|writes|announced|announces|railed|"
+    r"asserted|asserts|acknowledged|acknowledges|declared|declares|contended|contends|maintained|maintains|"
+    r"reported|reports|denied|denies|confirmed|confirms|admitted|admits|testified|testifies|tweeted|tweets)"
 )
 _WHEN = (
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|earlier|later|"

@@ -39,6 +39,14 @@ from .conftest import EXAMPLE
             "Defense Secretary Ash Carter",
         ),
         ("According to police, the suspect fled in a red car.", "the suspect fled in a red car.", "police"),
+        # present-tense reporting verbs take "that" like their past forms
+        (
+            "The Guardian reports that the minister resigned on Monday.",
+            "the minister resigned on Monday.",
+            "The Guardian",
+        ),
+        ("The ministry denies that any civilians were hit.", "any civilians were hit.", "The ministry"),
+        ("Smith warns that the talks will fail.", "the talks will fail.", "Smith"),
         ("The suspect fled in a red car, according to police.", "The suspect fled in a red car", "police"),
         ("The comic went into cardiac arrest, CNN reported Tuesday.", "The comic went into cardiac arrest", "CNN"),
         ("One of the cops fired a bean bag round, police said.", "One of the cops fired a bean bag round", "police"),
@@ -72,6 +80,11 @@ from .conftest import EXAMPLE
         (
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
             "But the Pentagon chief warned Moscow against viewing the cooperation as appeasement.",
+            None,
+        ),
+        (
+            "The chief warns Moscow against viewing the cooperation as appeasement.",
+            "The chief warns Moscow against viewing the cooperation as appeasement.",
             None,
         ),
         (
