@@ -26,7 +26,8 @@ _WHEN = (
 _SAY_BARE = (
     r"(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|added|stated|claimed|insisted|argued|noted|wrote)"
 )
-_SPEAKER_FIRST = re.compile(rf"\s+(?:{_SAY_BARE}{_WHEN}(?:,)?(?:\s+that)?|{_SAY}{_WHEN}(?:,)?\s+that)\s+")
+# "X said: “…”" (a colon before the quotation, common in British news) frames like "X said …"
+_SPEAKER_FIRST = re.compile(rf"\s+(?:{_SAY_BARE}{_WHEN}(?:[,:])?(?:\s+that)?|{_SAY}{_WHEN}(?:,)?\s+that)\s+")
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|however|still|meanwhile),?\s+", re.IGNORECASE)
 _QUOTE_FIRST = re.compile(
     rf"^[“\"](?P<claim>.+?)[,]?[”\"]\s*,?\s*(?:(?P<sp1>[^“”\",]{{1,80}}?)\s+{_SAY}\b|{_SAY}\s+(?P<sp2>[^“”\",]{{1,80}}))"
@@ -70,7 +71,8 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     appositive ("Maj. Gen. Igor Koneshenkov, a Russian Defense Ministry spokesman" → the name)."""
     tail = prefix.rsplit("”", 1)[-1]
     chunks = [c.strip() for c in tail.split(",") if c.strip()]
-    while len(chunks) > 1 and _APPOSITIVE.match(chunks[-1]):
+    # appositives and an age ("Xue Paan, 37, said …") follow the name
+    while len(chunks) > 1 and (_APPOSITIVE.match(chunks[-1]) or chunks[-1].isdigit()):
         chunks.pop()
     if not chunks:
         return None

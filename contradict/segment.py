@@ -142,6 +142,7 @@ class Segmenter:
                 seen.add(key)
                 if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
+                    speakers.skip(source[start:end])
                     continue
                 if self.attribution:
                     raw = source[start:end]
@@ -236,6 +237,20 @@ class _SpeakerTracker:
         self.quote_speaker: str | None = None
         self.prev_quoted_speaker: str | None = None
 
+    def _follow_quotes(self, sentence: str, speaker: str | None) -> None:
+        if self.in_quote and sentence.lstrip().startswith(("“", '"')):
+            # a new paragraph of a quotation opens with a quote mark again (“… / “… / “…”): it ends the
+            # quotation when the rest of it closes one
+            self.in_quote = not closes_quote(sentence.lstrip()[1:])
+        elif opens_quote(sentence):
+            self.in_quote, self.quote_speaker = True, speaker
+        elif closes_quote(sentence):
+            self.in_quote = False
+
+    def skip(self, sentence: str) -> None:
+        """A sentence not sent to the model (too short, a question …) still opens or closes quotations."""
+        self._follow_quotes(sentence, self.quote_speaker if self.in_quote else None)
+
     def update(self, sentence: str, att: Attribution) -> str | None:
         starts_quote = sentence.lstrip().startswith(("“", '"'))
         was_in_quote = self.in_quote
@@ -257,10 +272,7 @@ class _SpeakerTracker:
         # the sentence just before ("It" further back is too often something else), or the organisation a
         # resolved "It said" named, which a following "It said" goes on with
         self.last_organisation = _organisation_mention(sentence) or (speaker if resolved_it else None)
-        if opens_quote(sentence):
-            self.in_quote, self.quote_speaker = True, speaker
-        elif closes_quote(sentence):
-            self.in_quote = False
+        self._follow_quotes(sentence, speaker)
         quoted = starts_quote or att.quoted or was_in_quote
         self.prev_quoted_speaker = speaker if quoted else None
         return speaker

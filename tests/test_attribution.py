@@ -39,6 +39,9 @@ from .conftest import EXAMPLE
             "Defense Secretary Ash Carter",
         ),
         ("According to police, the suspect fled in a red car.", "the suspect fled in a red car.", "police"),
+        # a colon before the quotation, and an age after the name
+        ("The minister said: “The budget will balance by 2027.”", "The budget will balance by 2027.", "The minister"),
+        ("Jane Doe, 41, said: “We lost everything in the flood.”", "We lost everything in the flood.", "Jane Doe"),
         # present-tense reporting verbs take "that" like their past forms
         (
             "The Guardian reports that the minister resigned on Monday.",
@@ -191,3 +194,30 @@ def test_appositive_subject(sentence: str, name: str | None) -> None:
     from contradict.segment import _appositive_subject
 
     assert _appositive_subject(sentence) == name
+
+
+def test_a_quotation_over_paragraphs_that_each_reopen_it_keeps_its_speaker_and_ends() -> None:
+    text = (
+        "The harbour master said: “The storm broke two of the moorings overnight.\n\n"
+        "“Three boats drifted into the channel before dawn.\n\n"
+        "“Nobody on board was hurt.”\n\n"
+        "The harbour reopened on Friday afternoon.\n\n"
+        "A coastguard officer said: “We towed the boats back within the hour.”\n\n"
+        "Repairs to the moorings will take a month."
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.speaker for c in claims] == [
+        "The harbour master",
+        "The harbour master",
+        "The harbour master",
+        None,  # the quotation closed with “Nobody on board was hurt.”
+        "A coastguard officer",
+        None,
+    ]
+    # a paragraph too short to be a claim still closes the quotation
+    short = text.replace("“Nobody on board was hurt.”", "“Nobody was hurt.”")
+    assert [c.speaker for c in Segmenter().run([Document("d", short)]).claims][2:] == [
+        None,
+        "A coastguard officer",
+        None,
+    ]
