@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# whom something was told: "reporters", "the station", one word, or a name of up to four words ("BuzzFeed News")
+_TOLD = r"told\s+(?:reporters|journalists|the\s+\w+|[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){1,3}|\w+)"
 _SAY = (
-    r"(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|added|adds|stated|states|claimed|claims|insisted|"
+    rf"(?:said|says|say|{_TOLD}|added|adds|stated|states|claimed|claims|insisted|"
     r"insists|warned|warns|argued|argues|noted|notes|explained|explains|wrote|writes|announced|announces|railed|"
     r"asserted|asserts|acknowledged|acknowledges|declared|declares|contended|contends|maintained|maintains|"
     r"reported|reports|denied|denies|confirmed|confirms|admitted|admits|testified|testifies|tweeted|tweets)"
@@ -23,9 +25,7 @@ _WHEN = (
 )
 # Verbs that take a bare clause ("X said the raids…"); any other reporting verb needs "that" before its
 # claim, since "X warned Moscow against…" has an object, not a claim, after the verb.
-_SAY_BARE = (
-    r"(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|added|stated|claimed|insisted|argued|noted|wrote)"
-)
+_SAY_BARE = rf"(?:said|says|say|{_TOLD}|added|stated|claimed|insisted|argued|noted|wrote)"
 # "X said: “…”" (a colon before the quotation, common in British news) frames like "X said …"
 _SPEAKER_FIRST = re.compile(rf"\s+(?:{_SAY_BARE}{_WHEN}(?:[,:])?(?:\s+that)?|{_SAY}{_WHEN}(?:,)?\s+that)\s+")
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|however|still|meanwhile),?\s+", re.IGNORECASE)
@@ -47,6 +47,8 @@ _SPEAKER_ADVERB = re.compile(
     r"(?:\s+(?:also|later|earlier|again|previously|repeatedly|then|further|initially|reportedly|first|recently|"
     r"separately|subsequently|originally|publicly|privately|once|since|too|now|had|has|have|would|will|could))+$"
 )
+# words before "say" that make an idiom, not a speaker: "Needless to say, …", "As they say, …", "Let's say …"
+_NOT_SPEAKER = re.compile(r"^(?:as|if|when|while|because|let|let’s|let's|i’d|i'd|we’d|we'd)\b|\bto$", re.IGNORECASE)
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 _OPEN_QUOTES = '“"'
 _CLOSE_QUOTES = '”"'
@@ -78,7 +80,7 @@ def _speaker_from_prefix(prefix: str) -> str | None:
         return None
     # checked without its adverb ("… Smith Jr. also" is a six-word name); `attribute` strips it from every speaker
     speaker = _SPEAKER_ADVERB.sub("", _LEADING_CONJUNCTION.sub("", chunks[-1]))
-    if _CLAUSE_WORD.search(speaker):  # "the government that America" is no speaker
+    if _CLAUSE_WORD.search(speaker) or _NOT_SPEAKER.search(speaker):  # "the government that America" is no speaker
         return None
     if not speaker or len(speaker.split()) > 6 or not (speaker[0].isupper() or speaker.lower().startswith("the ")):
         return None

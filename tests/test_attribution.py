@@ -42,6 +42,11 @@ from .conftest import EXAMPLE
         # a colon before the quotation, and an age after the name
         ("The minister said: “The budget will balance by 2027.”", "The budget will balance by 2027.", "The minister"),
         ("Jane Doe, 41, said: “We lost everything in the flood.”", "We lost everything in the flood.", "Jane Doe"),
+        # plural "say"; a listener of several words
+        ("Officials say the bridge will reopen in May.", "the bridge will reopen in May.", "Officials"),
+        ("Two sources told BuzzFeed News that the sale had stalled.", "the sale had stalled.", "Two sources"),
+        ("Needless to say, the bridge will reopen in May.", "Needless to say, the bridge will reopen in May.", None),
+        ("As they say, the proof is in the pudding.", "As they say, the proof is in the pudding.", None),
         # present-tense reporting verbs take "that" like their past forms
         (
             "The Guardian reports that the minister resigned on Monday.",
