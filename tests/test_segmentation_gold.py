@@ -53,10 +53,25 @@ def test_a_gold_text_missing_from_its_story_is_refused(tmp_path: Path) -> None:
         load_gold(tmp_path / "g.json")
 
 
+# Per development story: claim precision, recall and speaker accuracy as measured when it joined development
+# (README); the rules may not fall below them. The held-out story is reported, not asserted.
+DEVELOPMENT_FLOORS = {
+    "russia-syria-airstrikes.txt": (1.0, 1.0, 0.975),
+    "rivers-clinic.txt": (1.0, 1.0, 1.0),
+    "ferguson-bean-bag.txt": (0.88, 0.83, 1.0),
+    "tridevil-hoax.txt": (0.68, 0.68, 1.0),
+    "luohe-aunt.txt": (1.0, 1.0, 1.0),
+    "foley-remains.txt": (0.66, 0.85, 0.75),
+}
+
+
 def test_rules_hold_on_the_stories_they_were_written_for() -> None:
-    """Regression guard on the development stories (the held-out one is reported, not asserted)."""
+    """Regression guard on the development stories."""
     stories = load_gold(GOLD)
     assert any(s.held_out for s in stories)
-    total = evaluate_segmenter(stories, Segmenter())["development"]
-    assert total.recall >= 0.9 and total.precision >= 0.9
-    assert total.speaker_accuracy >= 0.9
+    assert {s.document for s in stories if not s.held_out} == set(DEVELOPMENT_FLOORS)
+    scores = evaluate_segmenter(stories, Segmenter())
+    for document, floors in DEVELOPMENT_FLOORS.items():
+        s = scores[document]
+        got = (s.precision, s.recall, s.speaker_accuracy)
+        assert all(g >= f for g, f in zip(got, floors, strict=True)), (document, got, floors)
