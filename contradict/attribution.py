@@ -40,15 +40,20 @@ _FRAME_BACK = re.compile(
     rf"confirmed|announced|wrote|tweeted){_WHEN}|said\s+(?P<sp2>[A-Z][^,“”\"]{{0,60}}?))\s*[.!]?$"
 )
 _APPOSITIVE = re.compile(r"^(?:a|an|among|who|which|whose|one|both|including)\b", re.IGNORECASE)
-_CLAUSE_WORD = re.compile(r"\b(?:that|which|who|whom|whose|where|when|if|because|while)\b", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(
+    r"\b(?:that|which|who|whom|whose|where|when|if|because|while|what|how|why|whether)\b", re.IGNORECASE
+)
 # an adverb between the speaker and the reporting verb belongs to neither ("Carter also said …", "Police later
 # said …")
 _SPEAKER_ADVERB = re.compile(
     r"(?:\s+(?:also|later|earlier|again|previously|repeatedly|then|further|initially|reportedly|first|recently|"
     r"separately|subsequently|originally|publicly|privately|once|since|too|now|had|has|have|would|will|could))+$"
 )
-# words before "say" that make an idiom, not a speaker: "Needless to say, …", "As they say, …", "Let's say …"
-_NOT_SPEAKER = re.compile(r"^(?:as|if|when|while|because|let|let’s|let's|i’d|i'd|we’d|we'd)\b|\bto$", re.IGNORECASE)
+# words before "say" that make an idiom, not a speaker ("Needless to say, …", "As they say, …", "Let's say …"),
+# and a negated report, which attributes nothing ("Psaki would not say whether …")
+_NOT_SPEAKER = re.compile(
+    r"^(?:as|if|when|while|because|let|let’s|let's|i’d|i'd|we’d|we'd)\b|\b(?:to|not|never)$|n[’']t$", re.IGNORECASE
+)
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 _OPEN_QUOTES = '“"'
 _CLOSE_QUOTES = '”"'

@@ -47,6 +47,16 @@ from .conftest import EXAMPLE
         ("Two sources told BuzzFeed News that the sale had stalled.", "the sale had stalled.", "Two sources"),
         ("Needless to say, the bridge will reopen in May.", "Needless to say, the bridge will reopen in May.", None),
         ("As they say, the proof is in the pudding.", "As they say, the proof is in the pudding.", None),
+        (
+            "Psaki would not say whether it was an act of war.",
+            "Psaki would not say whether it was an act of war.",
+            None,
+        ),
+        (
+            "They are clear about what they say, and it shows.",
+            "They are clear about what they say, and it shows.",
+            None,
+        ),
         # present-tense reporting verbs take "that" like their past forms
         (
             "The Guardian reports that the minister resigned on Monday.",
