@@ -87,7 +87,12 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     speaker = _SPEAKER_ADVERB.sub("", _LEADING_CONJUNCTION.sub("", chunks[-1]))
     if _CLAUSE_WORD.search(speaker) or _NOT_SPEAKER.search(speaker):  # "the government that America" is no speaker
         return None
-    if not speaker or len(speaker.split()) > 6 or not (speaker[0].isupper() or speaker.lower().startswith("the ")):
+    # a name, or a description: "the Pentagon chief", "a hospital spokesman"
+    if (
+        not speaker
+        or len(speaker.split()) > 6
+        or not (speaker[0].isupper() or speaker.startswith(("the ", "a ", "an ")))
+    ):
         return None
     return speaker
 
@@ -146,6 +151,10 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
     if m:
         start, end = _trim(sentence, m.end(), len(sentence))
         if len(sentence[start:end].split()) >= min_words:
+            # "According to The Mirror, a hospital spokesman said: …": the spokesman speaks
+            inner = attribute(sentence[m.end() :], min_words)
+            if inner.speaker is not None:
+                return Attribution(m.end() + inner.start, m.end() + inner.end, inner.speaker, inner.quoted)
             return Attribution(start, end, m.group("speaker").strip())
     m = _ACCORDING_BACK.search(sentence)
     if m:
@@ -166,10 +175,19 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
     return whole
 
 
+def _odd_straight_quote_opens(sentence: str) -> bool | None:
+    """With an odd number of straight quote marks, whether the last one opens a quotation (after a space or at
+    the start: `said: "The first …`) or closes one (`… again," he said.`); None with an even number."""
+    if sentence.count('"') % 2 == 0:
+        return None
+    at = sentence.rindex('"')
+    return at == 0 or sentence[at - 1].isspace() or sentence[at - 1] in "(“:"
+
+
 def opens_quote(sentence: str) -> bool:
     """The sentence leaves a quotation open (it continues in the next sentence)."""
-    return sentence.count("“") > sentence.count("”") or (sentence.count('"') % 2 == 1 and sentence.startswith('"'))
+    return sentence.count("“") > sentence.count("”") or _odd_straight_quote_opens(sentence.strip()) is True
 
 
 def closes_quote(sentence: str) -> bool:
-    return sentence.count("”") > sentence.count("“") or (sentence.count('"') % 2 == 1 and not sentence.startswith('"'))
+    return sentence.count("”") > sentence.count("“") or _odd_straight_quote_opens(sentence.strip()) is False

@@ -163,6 +163,7 @@ def _looks_like_person(name: str) -> bool:
     return (
         0 < len(words) <= 6
         and name.lower() not in PRONOUNS
+        and words[0] != "The"  # "The Mirror", "The Sun": a title, not a person
         and all(w[:1].isupper() for w in words)
         and not any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words)
     )
@@ -170,7 +171,8 @@ def _looks_like_person(name: str) -> bool:
 
 _CLAUSE_BREAK = re.compile(r"(?:,\s+(?:but|and|yet)|;)\s+")
 _SUBJECT_START = re.compile(
-    r"^(?:I|we|they|he|she|it|you|there|the|a|an|this|that|these|those|his|her|their|its|our|my|your|[A-Z]\w*)\b"
+    r"^(?:(?:then|now|later|still|so)\s+)?"  # "…, and then we discovered …"
+    r"(?:I|we|they|he|she|it|you|there|the|a|an|this|that|these|those|his|her|their|its|our|my|your|[A-Z]\w*)\b"
 )
 _AUX_NEAR = re.compile(
     r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do)\b"

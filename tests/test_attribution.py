@@ -42,6 +42,17 @@ from .conftest import EXAMPLE
         # a colon before the quotation, and an age after the name
         ("The minister said: “The budget will balance by 2027.”", "The budget will balance by 2027.", "The minister"),
         ("Jane Doe, 41, said: “We lost everything in the flood.”", "We lost everything in the flood.", "Jane Doe"),
+        # the innermost speaker of a report inside a report; a description as speaker
+        (
+            "According to the Courier, a fire service spokesman said: “The blaze started in the kitchen.”",
+            "The blaze started in the kitchen.",
+            "a fire service spokesman",
+        ),
+        (
+            "According to the Courier, the blaze started in the kitchen.",
+            "the blaze started in the kitchen.",
+            "the Courier",
+        ),
         # plural "say"; a listener of several words
         ("Officials say the bridge will reopen in May.", "the bridge will reopen in May.", "Officials"),
         ("Two sources told BuzzFeed News that the sale had stalled.", "the sale had stalled.", "Two sources"),
@@ -235,4 +246,21 @@ def test_a_quotation_over_paragraphs_that_each_reopen_it_keeps_its_speaker_and_e
         None,
         "A coastguard officer",
         None,
+    ]
+
+
+def test_straight_quotes_opened_mid_sentence_carry_over_paragraphs() -> None:
+    text = (
+        'A fire service spokesman said: "The blaze started in the kitchen of the flat.\n\n'
+        '"Crews had it under control within an hour, and then we checked the building next door."\n\n'
+        "The Courier reported that the family was away at the time.\n\n"
+        'She said: "We are just glad that nobody was at home."'
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [(c.text, c.speaker) for c in claims] == [
+        ("The blaze started in the kitchen of the flat.", "A fire service spokesman"),
+        ("Crews had it under control within an hour", "A fire service spokesman"),
+        ("then we checked the building next door.", "A fire service spokesman"),  # a clause after ", and then"
+        ("the family was away at the time.", "The Courier"),
+        ("We are just glad that nobody was at home.", "She"),  # "The Courier" is a title, not who "she" is
     ]
