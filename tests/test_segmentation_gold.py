@@ -62,6 +62,7 @@ DEVELOPMENT_FLOORS = {
     "tridevil-hoax.txt": (0.68, 0.68, 1.0),
     "luohe-aunt.txt": (1.0, 1.0, 1.0),
     "foley-remains.txt": (0.66, 0.85, 0.75),
+    "shangqiu-scissors.txt": (1.0, 1.0, 0.93),
 }
 
 
