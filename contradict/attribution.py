@@ -140,7 +140,11 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
     m = _FRAME_BACK.search(sentence)
     # "The bill is “dead on arrival,” Smith said.": the comma sits inside the quotation, which the claim keeps
     claim_end = 0 if m is None else m.end("quote") if m.group("quote") else m.start()
-    if m and _balanced(sentence[:claim_end]) and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
+    # the quotation may have opened in an earlier sentence: '… It's got both parts," she said.'
+    balanced = m is not None and (
+        _balanced(sentence[:claim_end]) or (m.group("quote") is not None and _balanced(sentence[: m.start("quote")]))
+    )
+    if m and balanced and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
         start, end = _trim(sentence, 0, claim_end)
         if len(sentence[start:end].split()) >= min_words:
             inner = attribute(sentence[start:end], min_words)  # "X said Y, KMOV reported": X speaks

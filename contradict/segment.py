@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,6 +11,24 @@ from contradict.attribution import PRONOUNS, Attribution, attribute, closes_quot
 from contradict.types import Claim, Document, Skipped
 
 _LINE = re.compile(r"[^\n]+")
+
+
+# ". " between a lower-case word of four letters or more and a capitalised word: a sentence boundary nupunkt
+# sometimes keeps ("…, Liverpool Echo reports. Late last year, …"); abbreviations are short or capitalised
+_MISSED_BOUNDARY = re.compile(r"\b[a-z]{4,}\.(?P<gap>\s+)(?=[A-Z][a-z])")
+
+
+def _split_missed_boundaries(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        cut = s
+        for m in _MISSED_BOUNDARY.finditer(block, s, e):
+            end = m.start("gap")
+            if block[cut:end].count('"') % 2 == 0 and block.count("“", cut, end) == block.count("”", cut, end):
+                out.append((cut, end))  # not inside a quotation that goes on
+                cut = m.end("gap")
+        out.append((cut, e))
+    return out
 
 
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
@@ -25,7 +44,7 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
         block = line.group()
         if not block.strip():
             continue
-        for _, (s, e) in nupunkt.sent_spans_with_text(block):
+        for s, e in _split_missed_boundaries(block, [se for _, se in nupunkt.sent_spans_with_text(block)]):
             piece = block[s:e]
             lead = len(piece) - len(piece.lstrip())
             trail = len(piece) - len(piece.rstrip())
@@ -78,6 +97,20 @@ def looks_non_english(sentence: str) -> bool:
     return other >= 2 and other > english
 
 
+# "The mayor asked, “…?”" / "… asked the council: “…?”": a question asked, not a statement quoting one
+_ASKED = re.compile(r"\b(?:ask|asks|asked|wonder|wonders|wondered|questioned)\b(?:\s+\w+){0,3}[\s,:]*$", re.IGNORECASE)
+
+
+def _reports_a_question(sentence: str) -> bool:
+    """A statement that quotes a question at its end: 'She said her first response was, "Did I hear you
+    right?"' (three words or more before the quotation opens)."""
+    if not sentence.rstrip().endswith(("”", '"')):
+        return False
+    opening = max(sentence.rfind("“"), sentence.rfind('"', 0, len(sentence.rstrip()) - 1))
+    before = sentence[:opening]
+    return opening > 0 and len(before.split()) >= 3 and not _ASKED.search(before)
+
+
 def non_claim_reason(sentence: str, min_words: int = 4, *, whole_line: bool = False) -> str | None:
     """Why a sentence is not a checkable claim, or None when it is one.
 
@@ -93,7 +126,7 @@ def non_claim_reason(sentence: str, min_words: int = 4, *, whole_line: bool = Fa
         return "byline"
     if _CONTACT.search(sentence) and len(words) <= 12:
         return "contact_line"
-    if sentence.rstrip("”\"’' ").endswith("?"):
+    if sentence.rstrip("”\"’' ").endswith("?") and not _reports_a_question(sentence):
         return "question"
     if looks_non_english(sentence):
         return "not_english"
@@ -126,6 +159,7 @@ class Segmenter:
         skipped: list[Skipped] = []
         for doc in documents:
             speakers = _SpeakerTracker()
+            unattributed: list[int] = []  # claims of the open quotation, its speaker not yet known
             seen: set[str] = set()
             source = doc.view if doc.view is not None else doc.text
             # In a markup view, blanked markup leaves runs of spaces: the model sees them collapsed.
@@ -143,15 +177,25 @@ class Segmenter:
                 if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
                     speakers.skip(source[start:end])
+                    if not speakers.in_quote:
+                        unattributed.clear()
                     continue
                 if self.attribution:
                     raw = source[start:end]
                     att = attribute(raw, self.min_words)
                     speaker = speakers.update(raw, att)
                     a, b = start + att.start, start + att.end
+                    first = len(claims)
                     for s, e in split_clauses(source[a:b], self.min_words) if self.clauses else [(0, b - a)]:
                         claim = Claim(len(claims), tidy(source[a + s : a + e]), a + s, a + e, doc.id, speaker, number)
                         claims.append(claim)
+                    if speakers.in_quote and speaker is None:
+                        unattributed.extend(range(first, len(claims)))
+                    elif not speakers.in_quote:
+                        # a quotation whose speaker comes at its end: '"… . … . …," she said.'
+                        for k in unattributed if speaker is not None else ():
+                            claims[k] = dataclasses.replace(claims[k], speaker=speaker)
+                        unattributed.clear()
                 else:
                     claims.append(Claim(len(claims), sentence, start, end, doc.id, None, number))
         return Segmentation(tuple(claims), tuple(skipped))

@@ -16,6 +16,32 @@ def test_abbreviations_do_not_split_sentences() -> None:
     ]
 
 
+def test_a_boundary_nupunkt_keeps_after_a_lower_case_word_is_split() -> None:
+    text = "The storm was bad, the Echo reports. Late last year, a couple moved. Dr. Smith agreed."
+    assert [s for _, _, s in split_sentences(text)] == [
+        "The storm was bad, the Echo reports.",
+        "Late last year, a couple moved.",
+        "Dr. Smith agreed.",
+    ]
+    quoted = '"It was bad, the Echo reports. Late trains ran," he said.'  # not inside a running quotation
+    assert [s for _, _, s in split_sentences(quoted)] == [quoted]
+
+
+def test_a_quotation_whose_speaker_comes_at_its_end_is_attributed_to_them() -> None:
+    text = (
+        '"The bridge is safe for cars. We checked every cable last week," the engineer said. '
+        '"It will reopen on Monday morning."\n'
+        "The council had closed it in May after a storm."
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [(c.text, c.speaker) for c in claims] == [
+        ("The bridge is safe for cars.", "the engineer"),
+        ("We checked every cable last week", "the engineer"),
+        ("It will reopen on Monday morning.", "the engineer"),
+        ("The council had closed it in May after a storm.", None),
+    ]
+
+
 def test_spans_index_the_input_exactly() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     sentences = split_sentences(text)
@@ -41,6 +67,10 @@ def test_headline_without_period_is_not_glued_to_the_next_sentence() -> None:
         ("AP", "too_short"),
         ("By Ellen Park, Associated Press", "byline"),
         ("Did the strikes hit Islamic State targets?", "question"),
+        ("“Is this real?” asked the engineer on the bridge?", "question"),
+        ('She said her first reaction was, "Is this real?"', None),  # a statement that quotes a question
+        ("The mayor asked, “Who paid for it?”", "question"),  # a question asked, not a statement
+        ("The mayor asked the council, “Who paid for it?”", "question"),
         ("---", "no_words"),
         ("The raids hit Islamic State command posts.", None),
         ("El gobierno no ha confirmado la cifra de muertos en Siria.", "not_english"),
