@@ -32,6 +32,10 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|however|still|meanwhile),
 _QUOTE_FIRST = re.compile(
     rf"^[“\"](?P<claim>.+?)[,]?[”\"]\s*,?\s*(?:(?P<sp1>[^“”\",]{{1,80}}?)\s+{_SAY}\b|{_SAY}\s+(?P<sp2>[^“”\",]{{1,80}}))"
 )
+# an impersonal frame after the claim: "…, it has been claimed." / "…, it was reported." (no speaker)
+_IMPERSONAL_BACK = re.compile(
+    r",\s*it\s+(?:has\s+been|had\s+been|was|is)\s+(?:claimed|reported|alleged|understood|said)\s*[.!]?$"
+)
 _ACCORDING_FRONT = re.compile(r"^[Aa]ccording to (?P<speaker>[^,]{2,80}),\s*")
 _ACCORDING_BACK = re.compile(r",\s*according to (?P<speaker>[^,.]{2,80})\.?$")
 # A frame after the claim: "…, CNN reported Tuesday." / "…, a clinic spokeswoman said." / "…, said Carter."
@@ -50,9 +54,12 @@ _SPEAKER_ADVERB = re.compile(
     r"separately|subsequently|originally|publicly|privately|once|since|too|now|had|has|have|would|will|could))+$"
 )
 # words before "say" that make an idiom, not a speaker ("Needless to say, …", "As they say, …", "Let's say …"),
-# and a negated report, which attributes nothing ("Psaki would not say whether …")
+# a negated report, which attributes nothing ("Psaki would not say whether …"), and a clause that goes on into
+# the verb ("The mayor went home and said …": the subject speaks, but the words before "and" are no speaker)
 _NOT_SPEAKER = re.compile(
-    r"^(?:as|if|when|while|because|let|let’s|let's|i’d|i'd|we’d|we'd)\b|\b(?:to|not|never)$|n[’']t$", re.IGNORECASE
+    r"^(?:as|if|when|while|because|let|let’s|let's|i’d|i'd|we’d|we'd)\b|\b(?:to|not|never|and|or|but)$|n[’']t$"
+    r"|\b(?:is|are|was|were)\b",  # a clause: "Kuo's forecast is in keeping with recent reports that …"
+    re.IGNORECASE,
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 _OPEN_QUOTES = '“"'
@@ -73,6 +80,12 @@ def _balanced(prefix: str) -> bool:
     return prefix.count("“") == prefix.count("”") and prefix.count('"') % 2 == 0
 
 
+def _max_speaker_words(speaker: str) -> int:
+    """Six words, or nine when a preposition joins a description ("An official with the U.S. State
+    Department", "Sources with ties to ISIS or its associates")."""
+    return 9 if re.search(r"\s(?:with|of|for|from|at|in)\s", speaker) else 6
+
+
 def _speaker_from_prefix(prefix: str) -> str | None:
     """The speaker inside the words before a reporting verb: the last comma chunk that is not an
     appositive ("Maj. Gen. Igor Koneshenkov, a Russian Defense Ministry spokesman" → the name)."""
@@ -90,7 +103,7 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     # a name, or a description: "the Pentagon chief", "a hospital spokesman"
     if (
         not speaker
-        or len(speaker.split()) > 6
+        or len(speaker.split()) > _max_speaker_words(speaker)
         or not (speaker[0].isupper() or speaker.startswith(("the ", "a ", "an ")))
     ):
         return None
@@ -151,6 +164,11 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
             if inner.speaker is not None:
                 return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
             return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
+    m = _IMPERSONAL_BACK.search(sentence)
+    if m and _balanced(sentence[: m.start()]):
+        start, end = _trim(sentence, 0, m.start())
+        if len(sentence[start:end].split()) >= min_words:
+            return Attribution(start, end, None)
     m = _ACCORDING_FRONT.match(sentence)
     if m:
         start, end = _trim(sentence, m.end(), len(sentence))

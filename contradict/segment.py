@@ -219,7 +219,8 @@ _SUBJECT_START = re.compile(
     r"(?:I|we|they|he|she|it|you|there|the|a|an|this|that|these|those|his|her|their|its|our|my|your|[A-Z]\w*)\b"
 )
 _AUX_NEAR = re.compile(
-    r"^(?:\S+\s+){0,3}?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do)\b"
+    # a word or more (the subject) before the auxiliary: ", and would provide …" joins a verb phrase, not a clause
+    r"^(?:\S+\s+){1,3}?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do)\b"
 )
 
 

@@ -68,6 +68,23 @@ from .conftest import EXAMPLE
             "They are clear about what they say, and it shows.",
             None,
         ),
+        (
+            "The mayor went home and said the trip was long and tiring.",
+            "The mayor went home and said the trip was long and tiring.",
+            None,
+        ),
+        (
+            "The forecast is in keeping with recent reports that predict rain.",
+            "The forecast is in keeping with recent reports that predict rain.",
+            None,
+        ),
+        # a longer description joined by a preposition can speak; an impersonal frame has no speaker
+        (
+            "An official with the State Department said the talks would resume.",
+            "the talks would resume.",
+            "An official with the State Department",
+        ),
+        ("The group wants to sell the remains, it has been claimed.", "The group wants to sell the remains", None),
         # present-tense reporting verbs take "that" like their past forms
         (
             "The Guardian reports that the minister resigned on Monday.",

@@ -138,6 +138,10 @@ def test_odd_text_does_not_crash(text: str) -> None:
         ),
         ("The talks begin soon, and we agree.", ["The talks begin soon, and we agree."]),  # a side too short
         (
+            "The group would deliver the body to the border, and would provide a DNA sample.",
+            ["The group would deliver the body to the border, and would provide a DNA sample."],  # no subject
+        ),
+        (
             "He said “the raids worked, and the pilots are safe” today.",
             ["He said “the raids worked, and the pilots are safe” today."],  # the break is inside a quote
         ),
