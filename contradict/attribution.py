@@ -36,7 +36,8 @@ _QUOTE_FIRST = re.compile(
 _IMPERSONAL_BACK = re.compile(
     r",\s*it\s+(?:has\s+been|had\s+been|was|is)\s+(?:claimed|reported|alleged|understood|said)\s*[.!]?$"
 )
-_ACCORDING_FRONT = re.compile(r"^[Aa]ccording to (?P<speaker>[^,]{2,80}),\s*")
+# "According to the Mail on Sunday, which said its source was a nurse, …": the relative clause goes with the frame
+_ACCORDING_FRONT = re.compile(r"^[Aa]ccording to (?P<speaker>[^,]{2,80}),(?:\s*which\s[^,]{2,80},)?\s*")
 _ACCORDING_BACK = re.compile(r",\s*according to (?P<speaker>[^,.]{2,80})\.?$")
 # A frame after the claim: "…, CNN reported Tuesday." / "…, a clinic spokeswoman said." / "…, said Carter."
 _FRAME_BACK = re.compile(
@@ -90,7 +91,10 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     """The speaker inside the words before a reporting verb: the last comma chunk that is not an
     appositive ("Maj. Gen. Igor Koneshenkov, a Russian Defense Ministry spokesman" → the name)."""
     tail = prefix.rsplit("”", 1)[-1]
-    chunks = [c.strip() for c in tail.split(",") if c.strip()]
+    # commas and spaced dashes both set off what is not the speaker: "(Reuters) - Britain said …"
+    chunks = [c.strip(" -–—") for c in re.split(r",|\s[-–—]{1,2}\s", tail) if c.strip(" -–—")]
+    if chunks and chunks[-1].lower() in ("which", "who", "that"):  # "X – which claimed …": the verb is the clause's
+        return None
     # appositives and an age ("Xue Paan, 37, said …") follow the name
     while len(chunks) > 1 and (_APPOSITIVE.match(chunks[-1]) or chunks[-1].isdigit()):
         chunks.pop()

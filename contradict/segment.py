@@ -63,7 +63,12 @@ class Segmentation:
 
 _CONTACT = re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b|[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\s)@\w{2,}")
 _RELATED = re.compile(r"^(related (stories|articles|links|coverage)|read more|see also|more from)\b", re.IGNORECASE)
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|$)", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}\s*(,|$)"
+    # a wire credit line: "(Reporting by Michael Holden; editing by Andrew Hay)"
+    r"|^\(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\s+[A-Z]",
+    re.IGNORECASE,
+)
 
 
 _FINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "…")

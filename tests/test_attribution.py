@@ -85,6 +85,22 @@ from .conftest import EXAMPLE
             "An official with the State Department",
         ),
         ("The group wants to sell the remains, it has been claimed.", "The group wants to sell the remains", None),
+        # a dateline before the speaker; a relative clause in an "according to" frame; a dash-set relative clause
+        (
+            "(Reuters) - Britain said on Saturday it was investigating the reports.",
+            "it was investigating the reports.",
+            "Britain",
+        ),
+        (
+            "According to the Courier, which cited a nurse, the patient was moved to another hospital.",
+            "the patient was moved to another hospital.",
+            "the Courier",
+        ),
+        (
+            "The famously impassable passage – which claimed the lives of many explorers – is now open.",
+            "The famously impassable passage – which claimed the lives of many explorers – is now open.",
+            None,
+        ),
         # present-tense reporting verbs take "that" like their past forms
         (
             "The Guardian reports that the minister resigned on Monday.",

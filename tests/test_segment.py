@@ -66,6 +66,7 @@ def test_headline_without_period_is_not_glued_to_the_next_sentence() -> None:
         ("Related stories from McClatchy DC", "related_links"),
         ("AP", "too_short"),
         ("By Ellen Park, Associated Press", "byline"),
+        ("(Reporting by Jane Roe; editing by John Doe)", "byline"),
         ("Did the strikes hit Islamic State targets?", "question"),
         ("“Is this real?” asked the engineer on the bridge?", "question"),
         ('She said her first reaction was, "Is this real?"', None),  # a statement that quotes a question

@@ -65,6 +65,7 @@ DEVELOPMENT_FLOORS = {
     "shangqiu-scissors.txt": (1.0, 1.0, 0.93),
     "mittens-cat.txt": (1.0, 1.0, 1.0),
     "foley-sale.txt": (0.86, 0.86, 0.53),
+    "jihadi-john-wounded.txt": (1.0, 1.0, 1.0),
 }
 
 
