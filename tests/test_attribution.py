@@ -282,18 +282,35 @@ def test_a_quotation_over_paragraphs_that_each_reopen_it_keeps_its_speaker_and_e
     ]
 
 
-def test_straight_quotes_opened_mid_sentence_carry_over_paragraphs() -> None:
-    text = (
-        'A fire service spokesman said: "The blaze started in the kitchen of the flat.\n\n'
-        '"Crews had it under control within an hour, and then we checked the building next door."\n\n'
-        "The Courier reported that the family was away at the time.\n\n"
-        'She said: "We are just glad that nobody was at home."'
-    )
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # straight quotes opened mid-sentence carry over paragraphs; "The Courier" is a title, not "she"
+            'A fire service spokesman said: "The blaze started in the kitchen of the flat.\n\n'
+            '"Crews had it under control within an hour, and then we checked the building next door."\n\n'
+            "The Courier reported that the family was away at the time.\n\n"
+            'She said: "We are just glad that nobody was at home."',
+            [
+                ("The blaze started in the kitchen of the flat.", "A fire service spokesman"),
+                ("Crews had it under control within an hour", "A fire service spokesman"),
+                ("then we checked the building next door.", "A fire service spokesman"),  # after ", and then"
+                ("the family was away at the time.", "The Courier"),
+                ("We are just glad that nobody was at home.", "She"),
+            ],
+        ),
+        (  # a quotation whose speaker comes at its end gives it to its earlier sentences
+            '"The bridge is safe for cars. We checked every cable last week," the engineer said. '
+            '"It will reopen on Monday morning."\n'
+            "The council had closed it in May after a storm.",
+            [
+                ("The bridge is safe for cars.", "the engineer"),
+                ("We checked every cable last week", "the engineer"),
+                ("It will reopen on Monday morning.", "the engineer"),
+                ("The council had closed it in May after a storm.", None),
+            ],
+        ),
+    ],
+)
+def test_speakers_follow_quotations_across_sentences(text: str, expected: list[tuple[str, str | None]]) -> None:
     claims = Segmenter().run([Document("d", text)]).claims
-    assert [(c.text, c.speaker) for c in claims] == [
-        ("The blaze started in the kitchen of the flat.", "A fire service spokesman"),
-        ("Crews had it under control within an hour", "A fire service spokesman"),
-        ("then we checked the building next door.", "A fire service spokesman"),  # a clause after ", and then"
-        ("the family was away at the time.", "The Courier"),
-        ("We are just glad that nobody was at home.", "She"),  # "The Courier" is a title, not who "she" is
-    ]
+    assert [(c.text, c.speaker) for c in claims] == expected

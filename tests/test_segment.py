@@ -27,21 +27,6 @@ def test_a_boundary_nupunkt_keeps_after_a_lower_case_word_is_split() -> None:
     assert [s for _, _, s in split_sentences(quoted)] == [quoted]
 
 
-def test_a_quotation_whose_speaker_comes_at_its_end_is_attributed_to_them() -> None:
-    text = (
-        '"The bridge is safe for cars. We checked every cable last week," the engineer said. '
-        '"It will reopen on Monday morning."\n'
-        "The council had closed it in May after a storm."
-    )
-    claims = Segmenter().run([Document("d", text)]).claims
-    assert [(c.text, c.speaker) for c in claims] == [
-        ("The bridge is safe for cars.", "the engineer"),
-        ("We checked every cable last week", "the engineer"),
-        ("It will reopen on Monday morning.", "the engineer"),
-        ("The council had closed it in May after a storm.", None),
-    ]
-
-
 def test_spans_index_the_input_exactly() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     sentences = split_sentences(text)
