@@ -44,6 +44,11 @@ _FRAME_BACK = re.compile(
     rf",(?P<quote>[”\"])?\s*(?:(?P<sp1>[A-Za-z][^,“”\"]{{0,60}}?)\s+(?:said|says|reported|reports|told\s+\w+|added|"
     rf"confirmed|announced|wrote|tweeted){_WHEN}|said\s+(?P<sp2>[A-Z][^,“”\"]{{0,60}}?))\s*[.!]?$"
 )
+_NAMING = re.compile(
+    r"^who\s+(?:calls|called)\s+(?:herself|himself|themselves|itself)\s+(?P<name>(?:[A-Z][\w.’'-]*\s*){1,4})$"
+)
+# a picture credit glued to the sentence by the page's markup: "Photo: Faceook“My whole dream …,” she said."
+_GLUED_CREDIT = re.compile(r"^(?:Photo|Image|Picture|Video)s?:[^“\"]{0,40}?(?=[“\"])")
 _APPOSITIVE = re.compile(r"^(?:a|an|among|who|which|whose|one|both|including)\b", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(
     r"\b(?:that|which|who|whom|whose|where|when|if|because|while|what|how|why|whether)\b", re.IGNORECASE
@@ -95,9 +100,12 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     chunks = [c.strip(" -–—") for c in re.split(r",|\s[-–—]{1,2}\s", tail) if c.strip(" -–—")]
     if chunks and chunks[-1].lower() in ("which", "who", "that"):  # "X – which claimed …": the verb is the clause's
         return None
-    # appositives and an age ("Xue Paan, 37, said …") follow the name
+    # appositives and an age ("Xue Paan, 37, said …") follow the name; one may give the name itself ("The
+    # therapist, who calls herself Jasmine Tridevil, said …")
     while len(chunks) > 1 and (_APPOSITIVE.match(chunks[-1]) or chunks[-1].isdigit()):
-        chunks.pop()
+        named = _NAMING.match(chunks.pop())
+        if named:
+            return named.group("name")
     if not chunks:
         return None
     # checked without its adverb ("… Smith Jr. also" is a six-word name); `attribute` strips it from every speaker
@@ -144,6 +152,10 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
 
 
 def _attribute(sentence: str, min_words: int) -> Attribution:
+    credit = _GLUED_CREDIT.match(sentence)
+    if credit:
+        inner = _attribute(sentence[credit.end() :], min_words)
+        return Attribution(credit.end() + inner.start, credit.end() + inner.end, inner.speaker, inner.quoted)
     whole = Attribution(*_trim(sentence, 0, len(sentence)), None)
     m = _QUOTE_FIRST.match(sentence)
     if m:

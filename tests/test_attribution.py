@@ -85,6 +85,13 @@ from .conftest import EXAMPLE
             "An official with the State Department",
         ),
         ("The group wants to sell the remains, it has been claimed.", "The group wants to sell the remains", None),
+        # a description that gives the speaker's name; a picture credit glued to a quotation
+        (
+            "The therapist, who calls herself Jane Roe, said the clinic was closed.",
+            "the clinic was closed.",
+            "Jane Roe",
+        ),
+        ("Photo: Getty“The plan failed completely,” she said.", "The plan failed completely", "she"),
         # a dateline before the speaker; a relative clause in an "according to" frame; a dash-set relative clause
         (
             "(Reuters) - Britain said on Saturday it was investigating the reports.",

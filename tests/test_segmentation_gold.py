@@ -66,6 +66,7 @@ DEVELOPMENT_FLOORS = {
     "mittens-cat.txt": (1.0, 1.0, 1.0),
     "foley-sale.txt": (0.86, 0.86, 0.53),
     "jihadi-john-wounded.txt": (1.0, 1.0, 1.0),
+    "tridevil-surgery.txt": (1.0, 1.0, 1.0),
 }
 
 
