@@ -82,8 +82,9 @@ class Attribution:
     quoted: bool = False
 
 
-def _balanced(prefix: str) -> bool:
-    return prefix.count("“") == prefix.count("”") and prefix.count('"') % 2 == 0
+def quotes_balanced(text: str) -> bool:
+    """Every quotation opened in ``text`` is closed in it (curly pairs match, straight marks come in pairs)."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
 def _max_speaker_words(speaker: str) -> int:
@@ -171,7 +172,8 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
     claim_end = 0 if m is None else m.end("quote") if m.group("quote") else m.start()
     # the quotation may have opened in an earlier sentence: '… It's got both parts," she said.'
     balanced = m is not None and (
-        _balanced(sentence[:claim_end]) or (m.group("quote") is not None and _balanced(sentence[: m.start("quote")]))
+        quotes_balanced(sentence[:claim_end])
+        or (m.group("quote") is not None and quotes_balanced(sentence[: m.start("quote")]))
     )
     if m and balanced and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
         start, end = _trim(sentence, 0, claim_end)
@@ -181,7 +183,7 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
                 return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
             return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
     m = _IMPERSONAL_BACK.search(sentence)
-    if m and _balanced(sentence[: m.start()]):
+    if m and quotes_balanced(sentence[: m.start()]):
         start, end = _trim(sentence, 0, m.start())
         if len(sentence[start:end].split()) >= min_words:
             return Attribution(start, end, None)
@@ -201,7 +203,7 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
             return Attribution(start, end, m.group("speaker").strip())
     for m in _SPEAKER_FIRST.finditer(sentence):
         prefix = sentence[: m.start()]
-        if not _balanced(prefix) or len(prefix.split()) > 25:
+        if not quotes_balanced(prefix) or len(prefix.split()) > 25:
             continue
         speaker = _speaker_from_prefix(prefix)
         if speaker is None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contradict.attribution import PRONOUNS, Attribution, attribute, closes_quote, opens_quote
+from contradict.attribution import PRONOUNS, Attribution, attribute, closes_quote, opens_quote, quotes_balanced
 from contradict.types import Claim, Document, Skipped
 
 _LINE = re.compile(r"[^\n]+")
@@ -24,8 +24,8 @@ def _split_missed_boundaries(block: str, spans: list[tuple[int, int]]) -> list[t
         cut = s
         for m in _MISSED_BOUNDARY.finditer(block, s, e):
             end = m.start("gap")
-            if block[cut:end].count('"') % 2 == 0 and block.count("“", cut, end) == block.count("”", cut, end):
-                out.append((cut, end))  # not inside a quotation that goes on
+            if quotes_balanced(block[cut:end]):  # not inside a quotation that goes on
+                out.append((cut, end))
                 cut = m.end("gap")
         out.append((cut, e))
     return out
@@ -197,9 +197,9 @@ class Segmenter:
                     if speakers.in_quote and speaker is None:
                         unattributed.extend(range(first, len(claims)))
                     elif not speakers.in_quote:
-                        # a quotation whose speaker comes at its end: '"… . … . …," she said.'
-                        for k in unattributed if speaker is not None else ():
-                            claims[k] = dataclasses.replace(claims[k], speaker=speaker)
+                        if speaker is not None:  # a quotation whose speaker comes at its end: '"… . …," she said.'
+                            for k in unattributed:
+                                claims[k] = dataclasses.replace(claims[k], speaker=speaker)
                         unattributed.clear()
                 else:
                     claims.append(Claim(len(claims), sentence, start, end, doc.id, None, number))
@@ -245,7 +245,7 @@ def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
             continue
         if not (_SUBJECT_START.match(right) or _AUX_NEAR.match(right)):
             continue
-        if left.count("“") != left.count("”") or left.count('"') % 2 or left.count("(") != left.count(")"):
+        if not quotes_balanced(left) or left.count("(") != left.count(")"):
             continue
         spans.append((start, m.start()))
         start = m.end()

@@ -203,16 +203,16 @@ class Evaluator:
             if callback:
                 callback(i + 1, len(rows))
         labels = np.array([r["label"] for r in rows])
-        dev = np.zeros(len(rows), dtype=bool)
+        dev = np.zeros(len(rows), dtype=bool)  # the rows a threshold is chosen on; all others are reported
         if self.threshold is not None:
-            threshold, source, report_mask = self.threshold, "--threshold", np.ones(len(rows), dtype=bool)
+            threshold, source = self.threshold, "--threshold"
         elif task.dev == HALF:
             dev = np.array([is_dev_row(r["id"]) for r in rows])
             threshold = choose_threshold(labels[dev] == "contradictory", scores[dev], "balanced_accuracy")
-            source, report_mask = "dev half", ~dev
+            source = "dev half"
         else:
-            threshold = float(self.scorer.settings.get("threshold", 0.5))
-            source, report_mask = "model", np.ones(len(rows), dtype=bool)
+            threshold, source = float(self.scorer.settings.get("threshold", 0.5)), "model"
+        report_mask = ~dev
         if not report_mask.any():
             raise DataError(f"task {task.name}: no rows left to report after taking the dev half")
         kept_ranks = [r for r, k in zip(ranks, report_mask, strict=True) if k]

@@ -28,9 +28,9 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
         f"[bold]{len(report.contradictions)}[/] contradiction(s) at threshold {report.threshold:.2f} "
         f"among {len(report.claims)} claims ({n_pairs} pairs scored, model {report.model})"
     )
-    note = below_threshold_note(report)
-    if note is not None:
-        console.print(note, markup=False)
+    hint = below_threshold_note(report)
+    if hint is not None:
+        console.print(hint, markup=False)
     for rank, c in enumerate(report.contradictions, 1):
         lines = [_claim_line("A", c.claim_a, multi), _claim_line("B", c.claim_b, multi)]
         for note in c.mismatches:
