@@ -26,8 +26,15 @@ _WHEN = (
 # Verbs that take a bare clause ("X said the raids…"); any other reporting verb needs "that" before its
 # claim, since "X warned Moscow against…" has an object, not a claim, after the verb.
 _SAY_BARE = rf"(?:said|says|say|{_TOLD}|added|stated|claimed|insisted|argued|noted|wrote)"
-# "X said: “…”" (a colon before the quotation, common in British news) frames like "X said …"
-_SPEAKER_FIRST = re.compile(rf"\s+(?:{_SAY_BARE}{_WHEN}(?:[,:])?(?:\s+that)?|{_SAY}{_WHEN}(?:,)?\s+that)\s+")
+# where or to whom, between a reporting verb and "that": "announced on Twitter that", "said in a statement that"
+_VENUE = r"(?:\s+(?:on|in|to|via|through|at|during)(?:\s+[\w’'.&-]+){1,4}?)?"
+# "X said: “…”" (a colon before the quotation, common in British news) frames like "X said …"; the form with
+# "that" is tried first, so that a venue before "that" is not taken for the start of the claim
+_SPEAKER_FIRST = re.compile(rf"\s+(?:{_SAY}{_WHEN}{_VENUE}(?:,)?\s+that|{_SAY_BARE}{_WHEN}(?:[,:])?(?:\s+that)?)\s+")
+# what follows a bare reporting verb (no "that", no colon) but is no claim: "Sotloff wrote about the war",
+# "She said to him …"
+# ("He said about 20 sorties were flown": "about" before a number is "roughly", and the claim goes on)
+_NOT_A_CLAIM_START = re.compile(r"^(?:about(?!\s+[\d$£€])|for|to|of|with|from|into|on|in|at|by|as)\b", re.IGNORECASE)
 _LEADING_CONJUNCTION = re.compile(r"^(?:but|and|yet|so|however|still|meanwhile),?\s+", re.IGNORECASE)
 _QUOTE_FIRST = re.compile(
     rf"^[“\"](?P<claim>.+?)[,]?[”\"]\s*,?\s*(?:(?P<sp1>[^“”\",]{{1,80}}?)\s+{_SAY}\b|{_SAY}\s+(?P<sp2>[^“”\",]{{1,80}}))"
@@ -209,6 +216,9 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
         if speaker is None:
             continue
         start, end = _trim(sentence, m.end(), len(sentence))
+        bare = not re.search(r"(?:\bthat|:)\s*$", m.group())
+        if bare and _NOT_A_CLAIM_START.match(sentence[start:end]):
+            continue
         if len(sentence[start:end].split()) >= min_words:
             return Attribution(start, end, speaker)
         break

@@ -206,13 +206,23 @@ class Segmenter:
         return Segmentation(tuple(claims), tuple(skipped))
 
 
+# last words that make a name an organisation's: "SITE Intel Group", "Harbor Watch", "Syrian Observatory"
+_ORGANISATION_WORDS = frozenset(
+    "group agency ministry department office council committee commission institute observatory watch news "
+    "times post press network party union company corporation corp. inc. bank university association "
+    "foundation army police court government administration service services center centre".split()
+)
+
+
 def _looks_like_person(name: str) -> bool:
-    """A name "he"/"she" can refer to later: capitalised words, not an acronym ("KMOV") or a description."""
+    """A name "he"/"she" can refer to later: capitalised words, not an acronym ("KMOV"), an organisation or a
+    description."""
     words = name.split()
     return (
         0 < len(words) <= 6
         and name.lower() not in PRONOUNS
         and words[0] != "The"  # "The Mirror", "The Sun": a title, not a person
+        and words[-1].lower() not in _ORGANISATION_WORDS
         and all(w[:1].isupper() for w in words)
         and not any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words)
     )
@@ -224,8 +234,10 @@ _SUBJECT_START = re.compile(
     r"(?:I|we|they|he|she|it|you|there|the|a|an|this|that|these|those|his|her|their|its|our|my|your|[A-Z]\w*)\b"
 )
 _AUX_NEAR = re.compile(
-    # a word or more (the subject) before the auxiliary: ", and would provide …" joins a verb phrase, not a clause
-    r"^(?:\S+\s+){1,3}?(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do)\b"
+    # a word or more (the subject) before the auxiliary: ", and would provide …" joins a verb phrase, not a clause;
+    # nor is ", and said that it would …" one (the auxiliary belongs to a clause inside the verb phrase)
+    r"^(?:(?!(?:that|which|who|whether|if)\b)\S+\s+){1,3}?"
+    r"(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do)\b"
 )
 
 
@@ -253,6 +265,18 @@ def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_organisation(speaker: str | None) -> bool:
+    """A named speaker that is no person: "SITE Intel Group", "The Mirror", "CNN" (not "he", not a
+    description such as "a hospital spokesman")."""
+    return (
+        speaker is not None
+        and speaker[:1].isupper()
+        and speaker.lower() not in PRONOUNS
+        and not speaker.startswith(("A ", "An "))
+        and not _looks_like_person(speaker)
+    )
+
+
 # "the Defense Ministry even posted …": a capitalised name after "the", not possessive, followed by a
 # lower-case word (the name is the subject or object of what follows, not part of a longer title)
 _THE_NAME = re.compile(r"\bthe\s+(?P<name>(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)(?![’']s\b)\s+[a-z]")
@@ -267,7 +291,9 @@ def _organisation_mention(sentence: str) -> str | None:
 # "Conner’s father, Donnell, also called for …": a sentence that opens on a person named in apposition to a
 # relation or role ("<someone>’s father, <Name>,", "Her lawyer, <Name>,"); "he said" next refers to that name
 _APPOSITIVE_SUBJECT = re.compile(
-    r"^(?:[A-Z][\w-]*[’']s|[Hh]is|[Hh]er|[Tt]heir|[Tt]he\s+[a-z][\w-]*[’']s)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*,\s+"
+    # after a short fronted time or place phrase: "Last week, Sotloff’s mother, Shirley, pleaded …"
+    r"^(?:[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,3},\s+)?"
+    r"(?:[A-Z][\w-]*[’']s|[Hh]is|[Hh]er|[Tt]heir|[Tt]he\s+[a-z][\w-]*[’']s)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*,\s+"
     r"(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}),\s+[a-z]"
 )
 
@@ -321,9 +347,12 @@ class _SpeakerTracker:
             self.last_named = speaker
         elif speaker is None and (subject := _appositive_subject(sentence)) is not None:
             self.last_named = subject
-        # the sentence just before ("It" further back is too often something else), or the organisation a
-        # resolved "It said" named, which a following "It said" goes on with
-        self.last_organisation = _organisation_mention(sentence) or (speaker if resolved_it else None)
+        # the sentence just before ("It" further back is too often something else): its speaker when that is an
+        # organisation ("SITE Intel Group announced … It said …"; a resolved "It said" goes on with the same one),
+        # else the organisation it names
+        self.last_organisation = (speaker if resolved_it or _is_organisation(speaker) else None) or (
+            _organisation_mention(sentence)
+        )
         self._follow_quotes(sentence, speaker)
         quoted = starts_quote or att.quoted or was_in_quote
         self.prev_quoted_speaker = speaker if quoted else None

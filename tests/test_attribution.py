@@ -171,6 +171,22 @@ from .conftest import EXAMPLE
         ),
         ("“We hit depots and bridges,” Carter also said.", "We hit depots and bridges", "Carter"),
         ("“We hit depots and bridges,” police also said.", "We hit depots and bridges", "police"),
+        # where or to whom, between the verb and "that"
+        (
+            "The agency, Harbor Watch, announced on Twitter that the ferry had sunk.",
+            "the ferry had sunk.",
+            "Harbor Watch",
+        ),
+        ("The mayor said in a statement that the road would reopen.", "the road would reopen.", "The mayor"),
+        # a bare reporting verb followed by a preposition frames nothing; "about" before a number does
+        (
+            "Lee, 31, wrote about the war in Yemen for two newspapers.",
+            "Lee, 31, wrote about the war in Yemen for two newspapers.",
+            None,
+        ),
+        ("Smith said to the crowd that the vote was rigged.", "the vote was rigged.", "Smith"),
+        ("He said about 20 sorties were flown that day.", "about 20 sorties were flown that day.", "He"),
+        ("They said that for a fee the group would release him.", "for a fee the group would release him.", "They"),
     ],
 )
 def test_attribution_frames(sentence: str, claim: str, speaker: str | None) -> None:
@@ -232,6 +248,17 @@ def test_it_said_resolves_to_the_organisation_named_just_before() -> None:
     ]
 
 
+def test_it_said_after_an_organisation_that_spoke() -> None:
+    text = (
+        "The monitoring group, Harbor Watch, announced on Twitter that the ferry had sunk near the coast. "
+        "It said that the crew had been rescued by fishermen.\n"
+        "Dornella Conner said police confronted the couple at the station. "
+        "It said the car had been moved."  # a person spoke: "It" is something else, left as written
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.speaker for c in claims] == ["Harbor Watch", "Harbor Watch", "Dornella Conner", "It"]
+
+
 def test_he_said_after_a_person_named_in_apposition() -> None:
     text = (
         "“We were trying to leave,” Conner told KMOV.\n"
@@ -254,6 +281,8 @@ def test_he_said_after_a_person_named_in_apposition() -> None:
         ("The city’s mayor, a former judge, spoke on Monday.", None),  # a description, not a name
         ("His lawyer, KMOV, reported it.", None),  # an acronym is not a person
         ("Officials met, Donnell, and left.", None),  # no "<someone>’s <relation>" before the name
+        ("Last week, the boy’s mother, Ann Lee, pleaded for his release.", "Ann Lee"),  # a fronted time phrase
+        ("In the city of Homs, the rebels, many of them, fought on.", None),
     ],
 )
 def test_appositive_subject(sentence: str, name: str | None) -> None:

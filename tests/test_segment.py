@@ -128,6 +128,11 @@ def test_odd_text_does_not_crash(text: str) -> None:
             ["The group would deliver the body to the border, and would provide a DNA sample."],  # no subject
         ),
         (
+            "The rebels seized the bridge near the town, and said that they would hold it for a week.",
+            # "said that they would": the auxiliary is the reported clause's, the conjunct has no subject
+            ["The rebels seized the bridge near the town, and said that they would hold it for a week."],
+        ),
+        (
             "He said “the raids worked, and the pilots are safe” today.",
             ["He said “the raids worked, and the pilots are safe” today."],  # the break is inside a quote
         ),

@@ -59,7 +59,7 @@ DEVELOPMENT_FLOORS = {
     "russia-syria-airstrikes.txt": (1.0, 1.0, 0.975),
     "rivers-clinic.txt": (1.0, 1.0, 1.0),
     "ferguson-bean-bag.txt": (0.88, 0.83, 1.0),
-    "tridevil-hoax.txt": (0.68, 0.68, 1.0),
+    "tridevil-hoax.txt": (0.75, 0.75, 1.0),
     "luohe-aunt.txt": (1.0, 1.0, 1.0),
     "foley-remains.txt": (0.66, 0.85, 0.75),
     "shangqiu-scissors.txt": (1.0, 1.0, 0.93),
@@ -67,6 +67,7 @@ DEVELOPMENT_FLOORS = {
     "foley-sale.txt": (0.86, 0.86, 0.53),
     "jihadi-john-wounded.txt": (1.0, 1.0, 1.0),
     "tridevil-surgery.txt": (1.0, 1.0, 1.0),
+    "sotloff-video.txt": (1.0, 1.0, 1.0),
 }
 
 
