@@ -79,7 +79,8 @@ def main() -> None:
     best = best_expected_pair(report, expected["must"])
     if best is not None:
         print(
-            f"'must' pair with the highest P(contradiction): {best[0]:.3f} / {best[1]:.3f} (a→b / b→a), claims {best[2]}"
+            f"'must' pair with the highest P(contradiction): {best[0]:.3f} / {best[1]:.3f} (a→b / b→a), "
+            f"claims {best[2]}"
         )
 
     if args.no_cli or replacements:

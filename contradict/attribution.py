@@ -110,14 +110,25 @@ def _speaker_from_prefix(prefix: str) -> str | None:
         return None
     # appositives and an age ("Xue Paan, 37, said …") follow the name; one may give the name itself ("The
     # therapist, who calls herself Jasmine Tridevil, said …")
+    description = None  # "a former Syrian rebel fighter" in "One of the three sources … - a former … fighter - said"
     while len(chunks) > 1 and (_APPOSITIVE.match(chunks[-1]) or chunks[-1].isdigit()):
-        named = _NAMING.match(chunks.pop())
+        popped = chunks.pop()
+        named = _NAMING.match(popped)
         if named:
             return named.group("name")
+        if description is None and re.match(r"(?:a|an)\s", popped, re.IGNORECASE):
+            description = popped
     if not chunks:
         return None
+    speaker = _valid_speaker(chunks[-1])
+    # a head too long or too odd to be a speaker, described by its appositive: the description speaks
+    return speaker if speaker is not None or description is None else _valid_speaker(description)
+
+
+def _valid_speaker(chunk: str) -> str | None:
+    """The chunk as a speaker, or None when it cannot be one."""
     # checked without its adverb ("… Smith Jr. also" is a six-word name); `attribute` strips it from every speaker
-    speaker = _SPEAKER_ADVERB.sub("", _LEADING_CONJUNCTION.sub("", chunks[-1]))
+    speaker = _SPEAKER_ADVERB.sub("", _LEADING_CONJUNCTION.sub("", chunk))
     if _CLAUSE_WORD.search(speaker) or _NOT_SPEAKER.search(speaker):  # "the government that America" is no speaker
         return None
     # a name, or a description: "the Pentagon chief", "a hospital spokesman"

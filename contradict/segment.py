@@ -210,7 +210,8 @@ class Segmenter:
 _ORGANISATION_WORDS = frozenset(
     "group agency ministry department office council committee commission institute observatory watch news "
     "times post press network party union company corporation corp. inc. bank university association "
-    "foundation army police court government administration service services center centre".split()
+    "foundation army police court government administration service services center centre station newspaper "
+    "paper website site magazine channel outlet broadcaster tabloid daily report statement".split()
 )
 
 
@@ -265,6 +266,44 @@ def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
     return spans
 
 
+def _describes_person(speaker: str) -> bool:
+    """A description "he"/"she" can refer to later: "a former Syrian rebel fighter", "the Pentagon chief" (not
+    "the ministry", "the station")."""
+    words = speaker.split()
+    return (
+        len(words) >= 2
+        and words[0].lower() in ("a", "an", "the")
+        and words[-1].islower()
+        and words[-1] not in _ORGANISATION_WORDS
+    )
+
+
+_MALE = re.compile(r"(?:\w*(?<!wo)(?<!Ger)(?<!hu)(?<!Ro)man|father|son|husband|brother|boy|king|mr\.?|sir)$", re.I)
+_FEMALE = re.compile(r"(?:\w*woman|mother|daughter|wife|sister|girl|queen|mrs\.?|ms\.?|miss|lady)$", re.I)
+_PREPOSITION = re.compile(r"\s(?:with|of|for|from|at|in|close|familiar)\s")
+
+
+def _head(speaker: str) -> str:
+    """The head word of a speaker: "Sources with ties to ISIS" → "Sources", "the boy’s mother" → "mother"."""
+    words = _PREPOSITION.split(speaker, maxsplit=1)[0].split()
+    return words[-1] if words else ""
+
+
+def _gender_fits(pronoun: str, speaker: str) -> bool:
+    """Whether "he"/"she" can refer to the speaker: a spokesman is no "she", a mother no "he"; a name fits both."""
+    head = _head(speaker)
+    return not (_FEMALE.match(head) if pronoun.lower() == "he" else _MALE.match(head))
+
+
+def _describes_group(speaker: str) -> bool:
+    """A plural description "they" can refer to later: "Syrian opposition fighters", "Sources with ties to ISIS"
+    (not a name such as "BuzzFeed News" or "Reuters")."""
+    last = _head(speaker)
+    if not last or all(w[:1].isupper() for w in speaker.split()):
+        return False
+    return last.endswith("s") and not last.endswith(("ss", "’s", "'s", "us")) and last.lower() not in PRONOUNS
+
+
 def _is_organisation(speaker: str | None) -> bool:
     """A named speaker that is no person: "SITE Intel Group", "The Mirror", "CNN" (not "he", not a
     description such as "a hospital spokesman")."""
@@ -310,6 +349,7 @@ class _SpeakerTracker:
 
     def __init__(self) -> None:
         self.last_named: str | None = None
+        self.last_group: str | None = None  # "they said" after "Syrian opposition fighters said"
         self.last_organisation: str | None = None
         self.in_quote = False
         self.quote_speaker: str | None = None
@@ -338,12 +378,21 @@ class _SpeakerTracker:
                 speaker = self.quote_speaker
             elif starts_quote:
                 speaker = self.prev_quoted_speaker
-        if speaker is not None and speaker.lower() in ("he", "she") and self.last_named:
+        if (
+            speaker is not None
+            and speaker.lower() in ("he", "she")
+            and self.last_named
+            and _gender_fits(speaker, self.last_named)
+        ):
             speaker = self.last_named
+        elif speaker is not None and speaker.lower() == "they" and self.last_group:
+            speaker = self.last_group
         resolved_it = speaker is not None and speaker.lower() == "it" and self.last_organisation is not None
         if resolved_it:
             speaker = self.last_organisation
-        if speaker is not None and _looks_like_person(speaker):
+        if speaker is not None and _describes_group(speaker):
+            self.last_group = speaker
+        if speaker is not None and (_looks_like_person(speaker) or _describes_person(speaker)):
             self.last_named = speaker
         elif speaker is None and (subject := _appositive_subject(sentence)) is not None:
             self.last_named = subject

@@ -248,6 +248,43 @@ def test_it_said_resolves_to_the_organisation_named_just_before() -> None:
     ]
 
 
+def test_pronouns_resolve_to_descriptions_that_spoke() -> None:
+    text = (
+        "One of the three men seeking to act as go-betweens - a former rebel fighter - said he was approached "
+        "by a commander.\n"
+        "“They ask for a million dollars,” he said.\n"
+        "Villagers in the valley said the water had risen overnight. "
+        "They said that the bridge was closed.\n"
+        "A hospital spokesman said the woman was treated for cuts to her arms. "
+        "She said the attack came without warning."  # a spokesman is no "she": left as written
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.speaker for c in claims] == [
+        "a former rebel fighter",  # the head is too long to be a speaker: its description speaks
+        "a former rebel fighter",
+        "Villagers in the valley",
+        "Villagers in the valley",
+        "A hospital spokesman",
+        "She",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pronoun", "speaker", "fits"),
+    [
+        ("he", "a hospital spokesman", True),
+        ("she", "a hospital spokesman", False),
+        ("he", "the boy’s mother", False),
+        ("she", "Carter", True),  # a name says nothing of gender here
+        ("she", "a German official", True),
+    ],
+)
+def test_gender_of_descriptions(pronoun: str, speaker: str, fits: bool) -> None:
+    from contradict.segment import _gender_fits
+
+    assert _gender_fits(pronoun, speaker) is fits
+
+
 def test_it_said_after_an_organisation_that_spoke() -> None:
     text = (
         "The monitoring group, Harbor Watch, announced on Twitter that the ferry had sunk near the coast. "

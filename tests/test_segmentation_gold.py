@@ -64,7 +64,7 @@ DEVELOPMENT_FLOORS = {
     "foley-remains.txt": (0.66, 0.85, 0.75),
     "shangqiu-scissors.txt": (1.0, 1.0, 0.93),
     "mittens-cat.txt": (1.0, 1.0, 1.0),
-    "foley-sale.txt": (0.86, 0.86, 0.53),
+    "foley-sale.txt": (0.93, 0.93, 0.92),
     "jihadi-john-wounded.txt": (1.0, 1.0, 1.0),
     "tridevil-surgery.txt": (1.0, 1.0, 1.0),
     "sotloff-video.txt": (1.0, 1.0, 1.0),
