@@ -56,6 +56,12 @@ _NAMING = re.compile(
 )
 # a picture credit glued to the sentence by the page's markup: "Photo: Faceook“My whole dream …,” she said."
 _GLUED_CREDIT = re.compile(r"^(?:Photo|Image|Picture|Video)s?:[^“\"]{0,40}?(?=[“\"])")
+# a second report of the same speaker: ", adding that …", ", saying …"
+_ADDING = re.compile(r",\s*(?:adding|saying|noting|explaining|insisting|stressing)(?:\s+that|:)?\s+(?=\S)")
+_FRONTED_PHRASE = re.compile(
+    r"^(?:in|on|at|during|after|before|from|speaking|asked|earlier|later|last|late|meanwhile|however|but|and)\b",
+    re.IGNORECASE,
+)
 _APPOSITIVE = re.compile(r"^(?:a|an|among|who|which|whose|one|both|including)\b", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(
     r"\b(?:that|which|who|whom|whose|where|when|if|because|while|what|how|why|whether)\b", re.IGNORECASE
@@ -74,6 +80,8 @@ _NOT_SPEAKER = re.compile(
     r"|\b(?:is|are|was|were)\b",  # a clause: "Kuo's forecast is in keeping with recent reports that …"
     re.IGNORECASE,
 )
+# a description as speaker starts with a determiner: "the Pentagon chief", "some technology commentators"
+_DESCRIPTION_STARTS = ("the ", "a ", "an ", "some ", "many ", "several ", "other ", "others ", "most ", "both ")
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 _OPEN_QUOTES = '“"'
 _CLOSE_QUOTES = '”"'
@@ -87,6 +95,8 @@ class Attribution:
     end: int
     speaker: str | None
     quoted: bool = False
+    #: a further claim of the same speaker after the frame: "“…,” the spokesperson said, adding that X" → X
+    more: tuple[int, int] | None = None
 
 
 def quotes_balanced(text: str) -> bool:
@@ -106,6 +116,9 @@ def _speaker_from_prefix(prefix: str) -> str | None:
     tail = prefix.rsplit("”", 1)[-1]
     # commas and spaced dashes both set off what is not the speaker: "(Reuters) - Britain said …"
     chunks = [c.strip(" -–—") for c in re.split(r",|\s[-–—]{1,2}\s", tail) if c.strip(" -–—")]
+    # a fronted phrase is no speaker: "In a statement to Sky News, an IBM spokeswoman said …"
+    while len(chunks) > 1 and _FRONTED_PHRASE.match(chunks[0]):
+        chunks.pop(0)
     if chunks and chunks[-1].lower() in ("which", "who", "that"):  # "X – which claimed …": the verb is the clause's
         return None
     # appositives and an age ("Xue Paan, 37, said …") follow the name; one may give the name itself ("The
@@ -135,7 +148,7 @@ def _valid_speaker(chunk: str) -> str | None:
     if (
         not speaker
         or len(speaker.split()) > _max_speaker_words(speaker)
-        or not (speaker[0].isupper() or speaker.startswith(("the ", "a ", "an ")))
+        or not (speaker[0].isupper() or speaker.startswith(_DESCRIPTION_STARTS))
     ):
         return None
     return speaker
@@ -167,7 +180,16 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
     att = _attribute(sentence, min_words)
     if att.speaker is None:
         return att
-    return Attribution(att.start, att.end, _SPEAKER_ADVERB.sub("", att.speaker), att.quoted)
+    start, end, more = att.start, att.end, None
+    # "…,” X said Monday, adding that Y": Y after the frame; "X said Y, adding that Z": Z inside the claim
+    m = _ADDING.search(sentence, end) or _ADDING.search(sentence, start, end)
+    if m is not None and quotes_balanced(sentence[: m.start()] if m.start() >= end else sentence[start : m.start()]):
+        more = _trim(sentence, m.end(), len(sentence))
+        if len(sentence[more[0] : more[1]].split()) < min_words:
+            more = None
+        elif m.start() < end:
+            end = _trim(sentence, start, m.start())[1]
+    return Attribution(start, end, _SPEAKER_ADVERB.sub("", att.speaker), att.quoted, more)
 
 
 def _attribute(sentence: str, min_words: int) -> Attribution:

@@ -187,6 +187,17 @@ from .conftest import EXAMPLE
         ("Smith said to the crowd that the vote was rigged.", "the vote was rigged.", "Smith"),
         ("He said about 20 sorties were flown that day.", "about 20 sorties were flown that day.", "He"),
         ("They said that for a fee the group would release him.", "for a fee the group would release him.", "They"),
+        # a fronted phrase before the speaker is no part of it; a description may start with "some"
+        (
+            "In a statement to the BBC, a ministry spokeswoman said the plan was dead.",
+            "the plan was dead.",
+            "a ministry spokeswoman",
+        ),
+        (
+            "However, some analysts have said they doubt the size of the cuts.",
+            "they doubt the size of the cuts.",
+            "some analysts",
+        ),
     ],
 )
 def test_attribution_frames(sentence: str, claim: str, speaker: str | None) -> None:
@@ -246,6 +257,39 @@ def test_it_said_resolves_to_the_organisation_named_just_before() -> None:
         None,
         "It",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claims"),
+    [
+        (
+            "“There is no threat to the public,” the spokesperson said Monday, adding that the men were vetted.",
+            ["There is no threat to the public", "the men were vetted."],
+        ),
+        (
+            "Carter said the strikes were wrong, adding that talks would go on.",
+            ["the strikes were wrong", "talks would go on."],
+        ),
+        (
+            "The mayor said the roads were closed, adding to the confusion.",
+            ["the roads were closed, adding to the confusion."],
+        ),
+    ],
+)
+def test_a_second_report_after_adding_that_is_a_claim_of_the_same_speaker(sentence: str, claims: list[str]) -> None:
+    result = Segmenter().run([Document("d", sentence)]).claims
+    assert [c.text for c in result] == claims
+    assert len({c.speaker for c in result}) == 1 and result[0].speaker is not None
+
+
+def test_a_paragraph_without_a_quote_mark_ends_an_unclosed_quotation() -> None:
+    text = (
+        "She said: “If anyone had asked us, they would know the figures are wrong.\n\n"
+        "“This equates to several thousand people, a fraction of the report.\n\n"
+        "The company was founded in 1911 and adopted its name in 1924."
+    )
+    claims = Segmenter().run([Document("d", text)]).claims
+    assert [c.speaker for c in claims] == ["She", "She", None]
 
 
 def test_pronouns_resolve_to_descriptions_that_spoke() -> None:

@@ -27,6 +27,16 @@ def test_a_boundary_nupunkt_keeps_after_a_lower_case_word_is_split() -> None:
     assert [s for _, _, s in split_sentences(quoted)] == [quoted]
 
 
+def test_a_boundary_nupunkt_keeps_after_a_capitalised_word_is_split_unless_an_abbreviation() -> None:
+    text = "The men trained at Joint Base Cape Cod. Base security personnel reported them missing."
+    assert [s for _, _, s in split_sentences(text)] == [
+        "The men trained at Joint Base Cape Cod.",
+        "Base security personnel reported them missing.",
+    ]
+    kept = "The order came from Maj. Gen. Smith and the others on Monday."
+    assert [s for _, _, s in split_sentences(kept)] == [kept]
+
+
 def test_spans_index_the_input_exactly() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     sentences = split_sentences(text)
@@ -52,6 +62,7 @@ def test_headline_without_period_is_not_glued_to_the_next_sentence() -> None:
         ("AP", "too_short"),
         ("By Ellen Park, Associated Press", "byline"),
         ("(Reporting by Jane Roe; editing by John Doe)", "byline"),
+        ("The Associated Press contributed to this report.", "byline"),
         ("Did the strikes hit Islamic State targets?", "question"),
         ("“Is this real?” asked the engineer on the bridge?", "question"),
         ('She said her first reaction was, "Is this real?"', None),  # a statement that quotes a question
@@ -126,6 +137,10 @@ def test_odd_text_does_not_crash(text: str) -> None:
         (
             "The group would deliver the body to the border, and would provide a DNA sample.",
             ["The group would deliver the body to the border, and would provide a DNA sample."],  # no subject
+        ),
+        (
+            "The plan is codenamed Project Chrome, and most of the staff being laid off are in the US.",
+            ["The plan is codenamed Project Chrome", "most of the staff being laid off are in the US."],
         ),
         (
             "The rebels seized the bridge near the town, and said that they would hold it for a week.",

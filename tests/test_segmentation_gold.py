@@ -68,6 +68,8 @@ DEVELOPMENT_FLOORS = {
     "jihadi-john-wounded.txt": (1.0, 1.0, 1.0),
     "tridevil-surgery.txt": (1.0, 1.0, 1.0),
     "sotloff-video.txt": (1.0, 1.0, 1.0),
+    "afghan-soldiers.txt": (0.91, 0.91, 1.0),
+    "ibm-layoffs.txt": (0.94, 0.94, 1.0),
 }
 
 
