@@ -18,7 +18,7 @@ from contradict.errors import DataError
 from contradict.segment import Segmentation, Segmenter
 from contradict.types import Document
 
-_STRIP = " \t\n\"“”‘’'.,;:!?…"
+_STRIP = " \t\n\"“”‘’'.,;:!?…()"
 
 
 def normalise(text: str) -> str:
