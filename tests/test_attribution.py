@@ -324,7 +324,7 @@ def test_pronouns_resolve_to_descriptions_that_spoke() -> None:
     ],
 )
 def test_gender_of_descriptions(pronoun: str, speaker: str, fits: bool) -> None:
-    from contradict.segment import _gender_fits
+    from contradict.speakers import _gender_fits
 
     assert _gender_fits(pronoun, speaker) is fits
 
@@ -367,7 +367,7 @@ def test_he_said_after_a_person_named_in_apposition() -> None:
     ],
 )
 def test_appositive_subject(sentence: str, name: str | None) -> None:
-    from contradict.segment import _appositive_subject
+    from contradict.speakers import _appositive_subject
 
     assert _appositive_subject(sentence) == name
 
