@@ -44,12 +44,19 @@ _IMPERSONAL_BACK = re.compile(
     r",\s*it\s+(?:has\s+been|had\s+been|was|is)\s+(?:claimed|reported|alleged|understood|said)\s*[.!]?$"
 )
 # "According to the Mail on Sunday, which said its source was a nurse, …": the relative clause goes with the frame
-_ACCORDING_FRONT = re.compile(r"^[Aa]ccording to (?P<speaker>[^,]{2,80}),(?:\s*which\s[^,]{2,80},)?\s*")
+_ACCORDING_FRONT = re.compile(
+    r"^(?:[Aa]ccording to (?P<speaker>[^,]{2,80}),(?:\s*which\s[^,]{2,80},)?\s*"
+    # without the comma the source is a name, and the claim starts with a determiner or a pronoun: "According to
+    # The Wall Street Journal the company has decided …"; "Per MarketWatch: “…”"
+    r"|[Aa]ccording to (?P<name>(?:[Tt]he\s+)?[A-Z][\w.&’'-]*(?:\s+(?:of|and|for|the|[A-Z][\w.&’'-]*)){0,6})\s+"
+    r"(?=(?:the|a|an|it|he|she|they|its|his|her|their|this|these|those|there)\b)"
+    r"|Per (?P<per>[A-Z][^,:“\"]{1,60})[,:]\s*)"
+)
 _ACCORDING_BACK = re.compile(r",\s*according to (?P<speaker>[^,.]{2,80})\.?$")
 # A frame after the claim: "…, CNN reported Tuesday." / "…, a clinic spokeswoman said." / "…, said Carter."
 _FRAME_BACK = re.compile(
     rf",(?P<quote>[”\"])?\s*(?:(?P<sp1>[A-Za-z][^,“”\"]{{0,60}}?)\s+(?:said|says|reported|reports|told\s+\w+|added|"
-    rf"confirmed|announced|wrote|tweeted){_WHEN}|said\s+(?P<sp2>[A-Z][^,“”\"]{{0,60}}?))\s*[.!]?$"
+    rf"confirmed|announced|wrote|tweeted){_WHEN}|said\s+(?P<sp2>(?:[A-Z]|the\s|a\s|an\s)[^,“”\"]{{0,60}}?))\s*[.!]?$"
 )
 _NAMING = re.compile(
     r"^who\s+(?:calls|called)\s+(?:herself|himself|themselves|itself)\s+(?P<name>(?:[A-Z][\w.’'-]*\s*){1,4})$"
@@ -57,7 +64,11 @@ _NAMING = re.compile(
 # a picture credit glued to the sentence by the page's markup: "Photo: Faceook“My whole dream …,” she said."
 _GLUED_CREDIT = re.compile(r"^(?:Photo|Image|Picture|Video)s?:[^“\"]{0,40}?(?=[“\"])")
 # a second report of the same speaker: ", adding that …", ", saying …"
-_ADDING = re.compile(r",\s*(?:adding|saying|noting|explaining|insisting|stressing)(?:\s+that|:)?\s+(?=\S)")
+_ADDING = re.compile(
+    r",\s*(?:adding|saying|noting|explaining|insisting|stressing)(?:\s+that|:)?\s+(?=\S)"
+    # "X stated that Y but acknowledged that Z", "…, but added that Z"
+    r"|(?:,\s*|\s+)(?:but|and)\s+(?:added|acknowledged|admitted|conceded|noted|insisted|warned|said)\s+that\s+"
+)
 _FRONTED_PHRASE = re.compile(
     r"^(?:in|on|at|during|after|before|from|speaking|asked|earlier|later|last|late|meanwhile|however|but|and)\b",
     re.IGNORECASE,
@@ -154,6 +165,12 @@ def _valid_speaker(chunk: str) -> str | None:
     return speaker
 
 
+def _wholly_quoted(text: str) -> bool:
+    """The text is one quotation: “…” with no other quotation mark inside."""
+    text = text.strip()
+    return len(text) > 2 and text[0] == "“" and text.endswith("”") and text.count("“") == text.count("”") == 1
+
+
 def _closes_inner_quote(span: str) -> bool:
     """Whether the span's last character closes a quotation opened inside the span
     ("… as “surgical strikes.”"): such a quote mark belongs to the claim."""
@@ -180,9 +197,9 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
     att = _attribute(sentence, min_words)
     if att.speaker is None:
         return att
-    start, end, more = att.start, att.end, None
+    start, end, more = att.start, att.end, att.more
     # "…,” X said Monday, adding that Y": Y after the frame; "X said Y, adding that Z": Z inside the claim
-    m = _ADDING.search(sentence, end) or _ADDING.search(sentence, start, end)
+    m = None if more else _ADDING.search(sentence, end) or _ADDING.search(sentence, start, end)
     if m is not None and quotes_balanced(sentence[: m.start()] if m.start() >= end else sentence[start : m.start()]):
         more = _trim(sentence, m.end(), len(sentence))
         if len(sentence[more[0] : more[1]].split()) < min_words:
@@ -208,6 +225,8 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
                 return Attribution(start, end, speaker, quoted=True)
             return Attribution(whole.start, whole.end, speaker, quoted=True)  # too short to stand alone
     m = _FRAME_BACK.search(sentence)
+    if m is not None and m.group("sp2") and m.group("sp2")[0].islower() and m.group("quote") is None:
+        m = None  # "said the …" names a speaker only after a quotation: "X, said the clinic was closed" does not
     # "The bill is “dead on arrival,” Smith said.": the comma sits inside the quotation, which the claim keeps
     claim_end = 0 if m is None else m.end("quote") if m.group("quote") else m.start()
     # the quotation may have opened in an earlier sentence: '… It's got both parts," she said.'
@@ -231,11 +250,14 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
     if m:
         start, end = _trim(sentence, m.end(), len(sentence))
         if len(sentence[start:end].split()) >= min_words:
-            # "According to The Mirror, a hospital spokesman said: …": the spokesman speaks
-            inner = attribute(sentence[m.end() :], min_words)
+            # "According to The Mirror, a hospital spokesman said: …": the spokesman speaks; "Per X: “Y said …”":
+            # the report is read inside its quotation marks
+            at = start if _wholly_quoted(sentence[m.end() :]) else m.end()
+            inner = attribute(sentence[at:end], min_words)
             if inner.speaker is not None:
-                return Attribution(m.end() + inner.start, m.end() + inner.end, inner.speaker, inner.quoted)
-            return Attribution(start, end, m.group("speaker").strip())
+                more = None if inner.more is None else (at + inner.more[0], at + inner.more[1])
+                return Attribution(at + inner.start, at + inner.end, inner.speaker, inner.quoted, more)
+            return Attribution(start, end, (m.group("speaker") or m.group("name") or m.group("per")).strip())
     m = _ACCORDING_BACK.search(sentence)
     if m:
         start, end = _trim(sentence, 0, m.start())
@@ -253,6 +275,11 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
         if bare and _NOT_A_CLAIM_START.match(sentence[start:end]):
             continue
         if len(sentence[start:end].split()) >= min_words:
+            # a report inside a report: "CNBC reported that the source noted X" → the source speaks X
+            inner = _attribute(sentence[start:end], min_words)
+            if inner.speaker is not None and not inner.quoted:
+                more = None if inner.more is None else (start + inner.more[0], start + inner.more[1])
+                return Attribution(start + inner.start, start + inner.end, inner.speaker, False, more)
             return Attribution(start, end, speaker)
         break
     return whole

@@ -187,6 +187,7 @@ class Segmenter:
             speakers = SpeakerTracker()
             unattributed: list[int] = []  # claims of the open quotation, its speaker not yet known
             seen: set[str] = set()
+            seen_claims: set[str] = set()
             source = doc.view if doc.view is not None else doc.text
             # In a markup view, blanked markup leaves runs of spaces: the model sees them collapsed.
             tidy = (lambda t: " ".join(t.split())) if doc.view is not None else (lambda t: t)
@@ -207,12 +208,12 @@ class Segmenter:
                 seen.add(key)
                 if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
-                    speakers.skip(source[start:end])
+                    speakers.skip(_typewriter_quotes(source[start:end]))
                     if not speakers.in_quote:
                         unattributed.clear()
                     continue
                 if self.attribution:
-                    raw = source[start:end]
+                    raw = _typewriter_quotes(source[start:end])
                     att = attribute(raw, self.min_words)
                     speaker = speakers.update(raw, att)
                     first = len(claims)
@@ -220,6 +221,11 @@ class Segmenter:
                         a, b = start + a, start + b
                         for s, e in split_clauses(source[a:b], self.min_words) if self.clauses else [(0, b - a)]:
                             text = tidy(source[a + s : a + e])
+                            claim_key = " ".join(text.strip(_OUTER_MARKS).split()).lower()
+                            if claim_key in seen_claims:  # a quotation repeated later in the story
+                                skipped.append(Skipped(text, a + s, a + e, doc.id, "duplicate"))
+                                continue
+                            seen_claims.add(claim_key)
                             claims.append(Claim(len(claims), text, a + s, a + e, doc.id, speaker, number))
                     if speakers.in_quote and speaker is None:
                         unattributed.extend(range(first, len(claims)))
@@ -269,6 +275,16 @@ def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
         start = m.end()
     spans.append((start, len(text)))
     return spans
+
+
+# punctuation and quote marks around a claim, ignored when a claim is compared with earlier ones
+_OUTER_MARKS = " \t\n\"“”‘’'.,;:!?…()"
+
+
+def _typewriter_quotes(sentence: str) -> str:
+    """Two apostrophes typed as a closing double quote (`…,'' Tinkle said`) read as one; same length, so the
+    offsets found in it index the original."""
+    return sentence.replace("''", '" ')
 
 
 # the sentence opens a paragraph: a blank line just before its line (searched back from the line's start)

@@ -20,9 +20,16 @@ _ORGANISATION_WORDS = frozenset(
 )
 
 
+# a role before a name: "Oregon State coach Wayne Tinkle", "Tesla spokeswoman Alexis Georgeson"
+_ROLE_THEN_NAME = re.compile(r"\s[a-z][\w-]*\s+(?P<name>(?:[A-Z][\w’'.-]*\s+){1,3}[A-Z][\w’'.-]*)$")
+
+
 def _looks_like_person(name: str) -> bool:
     """A name "he"/"she" can refer to later: capitalised words, not an acronym ("KMOV"), an organisation or a
-    description."""
+    description; or a role before such a name."""
+    role = _ROLE_THEN_NAME.search(name)
+    if role is not None:
+        return _looks_like_person(role.group("name"))
     words = name.split()
     return (
         0 < len(words) <= 6

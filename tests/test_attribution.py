@@ -187,6 +187,28 @@ from .conftest import EXAMPLE
         ("Smith said to the crowd that the vote was rigged.", "the vote was rigged.", "Smith"),
         ("He said about 20 sorties were flown that day.", "about 20 sorties were flown that day.", "He"),
         ("They said that for a fee the group would release him.", "for a fee the group would release him.", "They"),
+        # "according to" a name without a comma, "Per X:" around a quoted report, "said the …" after a quotation
+        (
+            "According to The Daily Courier the mill will close in May.",
+            "the mill will close in May.",
+            "The Daily Courier",
+        ),
+        (
+            "Per Harbor News: “The mayor said on Monday that the mill will close in May.”",
+            "the mill will close in May.",
+            "The mayor",
+        ),
+        (
+            "The mill will close in May and the jobs will go,” said the union report.",
+            "The mill will close in May and the jobs will go",
+            "the union report",
+        ),
+        # a report inside a report: the innermost speaker
+        (
+            "The Courier reported that the source noted it could be a week before the deal.",
+            "it could be a week before the deal.",
+            "the source",
+        ),
         # a fronted phrase before the speaker is no part of it; a description may start with "some"
         (
             "In a statement to the BBC, a ministry spokeswoman said the plan was dead.",
@@ -271,6 +293,11 @@ def test_it_said_resolves_to_the_organisation_named_just_before() -> None:
             ["the strikes were wrong", "talks would go on."],
         ),
         (
+            "The airline stated that it is unsure how the snake got aboard but acknowledged that the flight began "
+            "in Mexico.",
+            ["it is unsure how the snake got aboard", "the flight began in Mexico."],
+        ),
+        (
             "The mayor said the roads were closed, adding to the confusion.",
             ["the roads were closed, adding to the confusion."],
         ),
@@ -280,6 +307,22 @@ def test_a_second_report_after_adding_that_is_a_claim_of_the_same_speaker(senten
     result = Segmenter().run([Document("d", sentence)]).claims
     assert [c.text for c in result] == claims
     assert len({c.speaker for c in result}) == 1 and result[0].speaker is not None
+
+
+def test_typewriter_quotes_repeated_quotations_and_a_role_before_a_name() -> None:
+    text = (
+        "The airline said the flight was delayed by an hour at the gate.\n"
+        "Oregon coach Wayne Tinkle said a woman near him was stung by a scorpion. "
+        '"The woman was a real champ," he said.\n\n'
+        "\"The plane was coming from Mexico before us,'' Tinkle said. \"The woman was a real champ. "
+        'They got it off her quickly."'
+    )
+    result = Segmenter().run([Document("d", text)])
+    speakers = {c.text: c.speaker for c in result.claims}
+    assert speakers["The woman was a real champ"] == "Oregon coach Wayne Tinkle"  # not the airline
+    assert speakers["The plane was coming from Mexico before us"] == "Tinkle"  # '' closes the quotation
+    assert speakers["They got it off her quickly."] == "Tinkle"
+    assert [(s.text, s.reason) for s in result.skipped] == [("The woman was a real champ.", "duplicate")]
 
 
 def test_a_paragraph_without_a_quote_mark_ends_an_unclosed_quotation() -> None:

@@ -70,6 +70,8 @@ DEVELOPMENT_FLOORS = {
     "sotloff-video.txt": (1.0, 1.0, 1.0),
     "afghan-soldiers.txt": (0.91, 0.91, 1.0),
     "ibm-layoffs.txt": (0.94, 0.94, 1.0),
+    "tesla-nevada.txt": (1.0, 1.0, 0.93),
+    "scorpion-flight.txt": (1.0, 1.0, 1.0),
 }
 
 
