@@ -191,10 +191,26 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: How deep reports inside reports are followed ("According to X, Y said Z", "X reported that Y noted Z"); a
+#: sentence nesting deeper keeps the speaker found at this depth, and the time stays linear in its length.
+MAX_NESTING = 4
+
+
 def attribute(sentence: str, min_words: int = 4) -> Attribution:
     """Split a sentence into speaker and claim; a sentence without a recognised frame is all claim. An adverb
     between speaker and verb is no part of the speaker, whichever frame found it."""
-    att = _attribute(sentence, min_words)
+    return _attribute_nested(sentence, min_words, 0)
+
+
+def _inner(sentence: str, min_words: int, depth: int) -> Attribution:
+    """The attribution of a report inside a report, or none below :data:`MAX_NESTING`."""
+    if depth >= MAX_NESTING:
+        return Attribution(0, len(sentence), None)
+    return _attribute_nested(sentence, min_words, depth + 1)
+
+
+def _attribute_nested(sentence: str, min_words: int, depth: int) -> Attribution:
+    att = _attribute(sentence, min_words, depth)
     if att.speaker is None:
         return att
     start, end, more = att.start, att.end, att.more
@@ -209,10 +225,10 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
     return Attribution(start, end, _SPEAKER_ADVERB.sub("", att.speaker), att.quoted, more)
 
 
-def _attribute(sentence: str, min_words: int) -> Attribution:
+def _attribute(sentence: str, min_words: int, depth: int) -> Attribution:
     credit = _GLUED_CREDIT.match(sentence)
     if credit:
-        inner = _attribute(sentence[credit.end() :], min_words)
+        inner = _attribute(sentence[credit.end() :], min_words, depth)
         return Attribution(credit.end() + inner.start, credit.end() + inner.end, inner.speaker, inner.quoted)
     whole = Attribution(*_trim(sentence, 0, len(sentence)), None)
     m = _QUOTE_FIRST.match(sentence)
@@ -237,7 +253,7 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
     if m and balanced and len((m.group("sp1") or m.group("sp2")).split()) <= 6:
         start, end = _trim(sentence, 0, claim_end)
         if len(sentence[start:end].split()) >= min_words:
-            inner = attribute(sentence[start:end], min_words)  # "X said Y, KMOV reported": X speaks
+            inner = _inner(sentence[start:end], min_words, depth)  # "X said Y, KMOV reported": X speaks
             if inner.speaker is not None:
                 return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
             return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
@@ -253,7 +269,7 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
             # "According to The Mirror, a hospital spokesman said: …": the spokesman speaks; "Per X: “Y said …”":
             # the report is read inside its quotation marks
             at = start if _wholly_quoted(sentence[m.end() :]) else m.end()
-            inner = attribute(sentence[at:end], min_words)
+            inner = _inner(sentence[at:end], min_words, depth)
             if inner.speaker is not None:
                 more = None if inner.more is None else (at + inner.more[0], at + inner.more[1])
                 return Attribution(at + inner.start, at + inner.end, inner.speaker, inner.quoted, more)
@@ -276,7 +292,7 @@ def _attribute(sentence: str, min_words: int) -> Attribution:
             continue
         if len(sentence[start:end].split()) >= min_words:
             # a report inside a report: "CNBC reported that the source noted X" → the source speaks X
-            inner = _attribute(sentence[start:end], min_words)
+            inner = _inner(sentence[start:end], min_words, depth)
             if inner.speaker is not None and not inner.quoted:
                 more = None if inner.more is None else (start + inner.more[0], start + inner.more[1])
                 return Attribution(start + inner.start, start + inner.end, inner.speaker, False, more)

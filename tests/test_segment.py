@@ -111,7 +111,18 @@ def test_claim_ids_run_across_documents() -> None:
     assert [(c.id, c.document) for c in claims] == [(0, "a"), (1, "a"), (2, "b")]
 
 
-@pytest.mark.parametrize("text", ["", "   \n\n  ", "\x00\x01", "no punctuation at all " * 50])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n  ",
+        "\x00\x01",
+        "no punctuation at all " * 50,
+        # reports inside reports, far deeper than attribution follows them
+        "Officials said the men said the police said " * 1500 + "the bridge was closed.",
+        "The bridge was closed, CNN reported" * 1500 + ".",
+    ],
+)
 def test_odd_text_does_not_crash(text: str) -> None:
     result = Segmenter().run([Document("x", text)])
     for item in (*result.claims, *result.skipped):
