@@ -16,7 +16,9 @@ _ORGANISATION_WORDS = frozenset(
     "group agency ministry department office council committee commission institute observatory watch news "
     "times post press network party union company corporation corp. inc. bank university association "
     "foundation army police court government administration service services center centre station newspaper "
-    "paper website site magazine channel outlet broadcaster tabloid daily report statement".split()
+    "paper website site magazine channel outlet broadcaster tabloid daily report statement state command guard "
+    "force forces congress parliament senate house airlines airways league federation coalition alliance "
+    "authority authorities board bureau fund trust club team".split()
 )
 
 

@@ -335,6 +335,25 @@ def test_a_paragraph_without_a_quote_mark_ends_an_unclosed_quotation() -> None:
     assert [c.speaker for c in claims] == ["She", "She", None]
 
 
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Wayne Tinkle", True),
+        ("Tesla spokeswoman Alexis Georgeson", True),  # a role before a name
+        ("Secretary of State John Kerry", True),
+        ("leaders of the Islamic State", False),  # an organisation after the role, not a name
+        ("Alaska Airlines", False),
+        ("Massachusetts National Guard", False),
+        ("KMOV", False),
+        ("The Mirror", False),
+    ],
+)
+def test_looks_like_person(name: str, person: bool) -> None:
+    from contradict.speakers import _looks_like_person
+
+    assert _looks_like_person(name) is person
+
+
 def test_pronouns_resolve_to_descriptions_that_spoke() -> None:
     text = (
         "One of the three men seeking to act as go-betweens - a former rebel fighter - said he was approached "
