@@ -202,6 +202,12 @@ def attribute(sentence: str, min_words: int = 4) -> Attribution:
     return _attribute_nested(sentence, min_words, 0)
 
 
+def _shifted(inner: Attribution, offset: int) -> Attribution:
+    """An attribution found in ``sentence[offset:]``, with its spans made relative to ``sentence``."""
+    more = None if inner.more is None else (offset + inner.more[0], offset + inner.more[1])
+    return Attribution(offset + inner.start, offset + inner.end, inner.speaker, inner.quoted, more)
+
+
 def _inner(sentence: str, min_words: int, depth: int) -> Attribution:
     """The attribution of a report inside a report, or none below :data:`MAX_NESTING`."""
     if depth >= MAX_NESTING:
@@ -228,8 +234,7 @@ def _attribute_nested(sentence: str, min_words: int, depth: int) -> Attribution:
 def _attribute(sentence: str, min_words: int, depth: int) -> Attribution:
     credit = _GLUED_CREDIT.match(sentence)
     if credit:
-        inner = _attribute(sentence[credit.end() :], min_words, depth)
-        return Attribution(credit.end() + inner.start, credit.end() + inner.end, inner.speaker, inner.quoted)
+        return _shifted(_attribute(sentence[credit.end() :], min_words, depth), credit.end())
     whole = Attribution(*_trim(sentence, 0, len(sentence)), None)
     m = _QUOTE_FIRST.match(sentence)
     if m:
@@ -255,7 +260,7 @@ def _attribute(sentence: str, min_words: int, depth: int) -> Attribution:
         if len(sentence[start:end].split()) >= min_words:
             inner = _inner(sentence[start:end], min_words, depth)  # "X said Y, KMOV reported": X speaks
             if inner.speaker is not None:
-                return Attribution(start + inner.start, start + inner.end, inner.speaker, inner.quoted)
+                return _shifted(inner, start)
             return Attribution(start, end, (m.group("sp1") or m.group("sp2")).strip())
     m = _IMPERSONAL_BACK.search(sentence)
     if m and quotes_balanced(sentence[: m.start()]):
@@ -271,8 +276,7 @@ def _attribute(sentence: str, min_words: int, depth: int) -> Attribution:
             at = start if _wholly_quoted(sentence[m.end() :]) else m.end()
             inner = _inner(sentence[at:end], min_words, depth)
             if inner.speaker is not None:
-                more = None if inner.more is None else (at + inner.more[0], at + inner.more[1])
-                return Attribution(at + inner.start, at + inner.end, inner.speaker, inner.quoted, more)
+                return _shifted(inner, at)
             return Attribution(start, end, (m.group("speaker") or m.group("name") or m.group("per")).strip())
     m = _ACCORDING_BACK.search(sentence)
     if m:
@@ -294,8 +298,7 @@ def _attribute(sentence: str, min_words: int, depth: int) -> Attribution:
             # a report inside a report: "CNBC reported that the source noted X" → the source speaks X
             inner = _inner(sentence[start:end], min_words, depth)
             if inner.speaker is not None and not inner.quoted:
-                more = None if inner.more is None else (start + inner.more[0], start + inner.more[1])
-                return Attribution(start + inner.start, start + inner.end, inner.speaker, False, more)
+                return _shifted(inner, start)
             return Attribution(start, end, speaker)
         break
     return whole
