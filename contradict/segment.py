@@ -221,7 +221,7 @@ class Segmenter:
                         a, b = start + a, start + b
                         for s, e in split_clauses(source[a:b], self.min_words) if self.clauses else [(0, b - a)]:
                             text = tidy(source[a + s : a + e])
-                            claim_key = " ".join(text.strip(_OUTER_MARKS).split()).lower()
+                            claim_key = normalise_claim(text).lower()
                             if claim_key in seen_claims:  # a quotation repeated later in the story
                                 skipped.append(Skipped(text, a + s, a + e, doc.id, "duplicate"))
                                 continue
@@ -277,8 +277,14 @@ def split_clauses(text: str, min_words: int = 4) -> list[tuple[int, int]]:
     return spans
 
 
-# punctuation and quote marks around a claim, ignored when a claim is compared with earlier ones
-_OUTER_MARKS = " \t\n\"“”‘’'.,;:!?…()"
+#: Punctuation and quote marks around a claim, ignored when claims are compared (with earlier claims of a
+#: document here, with gold claims in :mod:`contradict.evaluation.segmentation`).
+OUTER_MARKS = " \t\n\"“”‘’'.,;:!?…()"
+
+
+def normalise_claim(text: str) -> str:
+    """A claim's words without outer punctuation and quote marks, whitespace collapsed."""
+    return " ".join(text.strip(OUTER_MARKS).split())
 
 
 def _typewriter_quotes(sentence: str) -> str:

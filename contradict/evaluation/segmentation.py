@@ -15,20 +15,14 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from contradict.errors import DataError
-from contradict.segment import Segmentation, Segmenter
+from contradict.segment import OUTER_MARKS, Segmentation, Segmenter, normalise_claim
 from contradict.types import Document
-
-_STRIP = " \t\n\"“”‘’'.,;:!?…()"
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.strip(_STRIP).split())
 
 
 def same_speaker(gold: str | None, predicted: str | None) -> bool:
     if gold is None or predicted is None:
         return gold is None and predicted is None
-    last = lambda s: s.strip(_STRIP).split()[-1].lower() if s.strip(_STRIP) else ""  # noqa: E731
+    last = lambda s: s.strip(OUTER_MARKS).split()[-1].lower() if s.strip(OUTER_MARKS) else ""  # noqa: E731
     return last(gold) == last(predicted)
 
 
@@ -100,10 +94,10 @@ def _multiset_matches(gold: Sequence[str], predicted: Sequence[str]) -> list[tup
     """Pairs (gold index, predicted index) matched one-to-one by normalised text, in order."""
     free: dict[str, list[int]] = {}
     for j, p in enumerate(predicted):
-        free.setdefault(normalise(p), []).append(j)
+        free.setdefault(normalise_claim(p), []).append(j)
     out = []
     for i, g in enumerate(gold):
-        slots = free.get(normalise(g))
+        slots = free.get(normalise_claim(g))
         if slots:
             out.append((i, slots.pop(0)))
     return out
