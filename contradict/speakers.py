@@ -123,6 +123,10 @@ def _appositive_subject(sentence: str) -> str | None:
 _QUOTE_MARKS = ("“", '"')
 
 
+def _starts_with_quote(sentence: str) -> bool:
+    return sentence.lstrip().startswith(_QUOTE_MARKS)
+
+
 class SpeakerTracker:
     """Speakers across the sentences of one document: open quotations, "he said" after a named speaker,
     "it said" after a sentence naming an organisation ("the Defense Ministry even posted a video. It said …")."""
@@ -136,7 +140,7 @@ class SpeakerTracker:
         self.prev_quoted_speaker: str | None = None
 
     def _follow_quotes(self, sentence: str, speaker: str | None) -> None:
-        if self.in_quote and sentence.lstrip().startswith(("“", '"')):
+        if self.in_quote and _starts_with_quote(sentence):
             # a new paragraph of a quotation opens with a quote mark again (“… / “… / “…”): it ends the
             # quotation when the rest of it closes one
             self.in_quote = not closes_quote(sentence.lstrip()[1:])
@@ -148,7 +152,7 @@ class SpeakerTracker:
     def new_paragraph(self, sentence: str) -> None:
         """A paragraph that does not open with a quote mark ends a running quotation left unclosed (each
         paragraph of a quotation reopens it: “… / “… / “…”)."""
-        if self.in_quote and not sentence.lstrip().startswith(_QUOTE_MARKS):
+        if self.in_quote and not _starts_with_quote(sentence):
             self.in_quote = False
 
     def skip(self, sentence: str) -> None:
@@ -156,7 +160,7 @@ class SpeakerTracker:
         self._follow_quotes(sentence, self.quote_speaker if self.in_quote else None)
 
     def update(self, sentence: str, att: Attribution) -> str | None:
-        starts_quote = sentence.lstrip().startswith(("“", '"'))
+        starts_quote = _starts_with_quote(sentence)
         was_in_quote = self.in_quote
         speaker = att.speaker
         if speaker is None:
