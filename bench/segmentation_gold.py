@@ -1,7 +1,7 @@
 """Segmentation against the gold file: claim-boundary precision/recall, speaker accuracy, drops.
 
 Usage: python bench/segmentation_gold.py [--mistakes] [--no-attribution]
-Gold: tests/fixtures/gold/segmentation.json (twelve news stories, hand-made; see its "about").
+Gold: tests/fixtures/gold/segmentation.json (twenty-one news stories, hand-made; see its "about").
 """
 
 from __future__ import annotations
