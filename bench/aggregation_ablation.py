@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from contradict.aggregate import relatedness_weight
 from contradict.api import detect, get_scorer
+from contradict.evaluation.examples import first_expected, load_expected
 from contradict.evaluation.metrics import paired_difference_interval, weighted_roc_auc
 from contradict.evaluation.runner import evidence_rank
 from contradict.evaluation.tasks import default_data_root, is_dev_row, load_rows, resolve_task
-from contradict.examples import first_expected, load_expected
-from contradict.nli import resolve_model
-from contradict.pairing import Pairer, PairingStrategy
+from contradict.pipeline.aggregate import relatedness_weight
+from contradict.pipeline.nli import resolve_model
+from contradict.pipeline.pairing import Pairer, PairingStrategy
 from contradict.types import CONTRADICTION, Document, PairScores
 
 REPO = Path(__file__).resolve().parent.parent

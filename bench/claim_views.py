@@ -20,10 +20,10 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from contradict.api import detect, display_model_name, get_scorer
+from contradict.evaluation.examples import load_expected, rank_of_expected
 from contradict.evaluation.runner import document_inputs, evidence_rank
 from contradict.evaluation.tasks import default_data_root, is_dev_row, load_rows, resolve_task
-from contradict.examples import load_expected, rank_of_expected
-from contradict.nli import resolve_model
+from contradict.pipeline.nli import resolve_model
 from contradict.types import ClaimViews
 
 STORY = Path(__file__).resolve().parent.parent / "examples" / "russia-syria-airstrikes.txt"

@@ -3,7 +3,7 @@
 Usage: python bench/distractor_robustness.py [--model DIR] [--task mnli_dev_matched] [--n 1500] [--out FILE]
 
 Takes the task's contradiction and entailment pairs (first N of each after a seeded shuffle) and makes
-each longer with a sentence from an FNC-1 news body, in the ways `contradict.train.extend_pairs`
+each longer with a sentence from an FNC-1 news body, in the ways `contradict.training.data.extend_pairs`
 describes, where logic fixes the new label: a longer premise keeps the label; a contradicted hypothesis
 that says more is still contradicted; an entailed hypothesis that says more becomes neutral. Prints
 3-way accuracy and recall of contradiction on the original and on the lengthened pairs. Needs
@@ -21,8 +21,9 @@ import numpy as np
 
 from contradict.api import get_scorer
 from contradict.evaluation.tasks import default_data_root, load_rows, resolve_task
-from contradict.nli import resolve_model
-from contradict.train import LABELS, Example, extend_pairs, read_articles
+from contradict.pipeline.nli import resolve_model
+from contradict.training.config import LABELS, Example
+from contradict.training.data import extend_pairs, read_articles
 
 
 def main() -> None:

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 import contradict
-from contradict.examples import first_expected, load_expected, rank_of_expected
-from contradict.nli import Precision
-from contradict.pairing import Pairer, PairingStrategy
+from contradict.evaluation.examples import first_expected, load_expected, rank_of_expected
+from contradict.pipeline.nli import Precision
+from contradict.pipeline.pairing import Pairer, PairingStrategy
 from contradict.types import NLI_LABELS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from contradict.aggregate import verdicts
 from contradict.api import detect, get_embedder, get_scorer
 from contradict.evaluation.runner import evidence_rank
 from contradict.evaluation.tasks import default_data_root, is_dev_row, load_rows, resolve_task
-from contradict.nli import resolve_model
-from contradict.pairing import Pairer, PairingStrategy
+from contradict.pipeline.aggregate import verdicts
+from contradict.pipeline.nli import resolve_model
+from contradict.pipeline.pairing import Pairer, PairingStrategy
 from contradict.types import Document
 
 

@@ -17,9 +17,9 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 import contradict
-from contradict.aggregate import rank, verdicts
 from contradict.evaluation.runner import evidence_rank
 from contradict.evaluation.tasks import default_data_root, is_dev_row
+from contradict.pipeline.aggregate import rank, verdicts
 
 FULLS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
 

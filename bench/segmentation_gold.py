@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from contradict.evaluation.segmentation import evaluate_segmenter, load_gold, mistakes
-from contradict.segment import Segmenter
+from contradict.pipeline.segment import Segmenter
 from contradict.types import Document
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "gold" / "segmentation.json"

@@ -25,8 +25,8 @@ from pathlib import Path
 import contradict
 from contradict.api import get_scorer
 from contradict.evaluation.tasks import default_data_root
-from contradict.nli import Backend, Precision, resolve_model
-from contradict.pairing import Pairer, PairingStrategy
+from contradict.pipeline.nli import Backend, Precision, resolve_model
+from contradict.pipeline.pairing import Pairer, PairingStrategy
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "examples" / "russia-syria-airstrikes.txt"

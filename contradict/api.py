@@ -11,14 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from contradict.aggregate import DEFAULT_RELATEDNESS_FULL, aggregate, combine_views
 from contradict.errors import ConfigError, ContradictError
-from contradict.nli import Backend, NLIScorer, Precision, ProgressCallback, resolve_model
-from contradict.onnx_backend import graph_path, onnxruntime_available
-from contradict.pairing import Pairer
-from contradict.relatedness import Embedder, relatedness
-from contradict.segment import Segmenter
-from contradict.simplify import Simplifier
+from contradict.pipeline.aggregate import DEFAULT_RELATEDNESS_FULL, aggregate, combine_views, highest_score
+from contradict.pipeline.nli import Backend, NLIScorer, Precision, ProgressCallback, resolve_model
+from contradict.pipeline.onnx_backend import graph_path, onnxruntime_available
+from contradict.pipeline.pairing import Pairer
+from contradict.pipeline.relatedness import Embedder, relatedness
+from contradict.pipeline.segment import Segmenter
+from contradict.pipeline.simplify import Simplifier
 from contradict.types import ClaimViews, Document, Pair, PairScores, Report
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def detect(
     for speed and accuracy of each). ``threshold``
     defaults to the model's stored threshold; ``top`` caps the number of reported pairs. ``views``:
     full (default) scores the claims as segmented; core also scores each pair on the claims' cores
-    (trailing non-restrictive detail cut, :mod:`contradict.simplify`) and keeps, per direction, the view
+    (trailing non-restrictive detail cut, :mod:`contradict.pipeline.simplify`) and keeps, per direction, the view
     with the higher P(contradiction). Empty input gives an empty report.
     """
     if threshold is not None and not 0.0 <= threshold <= 1.0:
@@ -219,4 +219,5 @@ def detect(
         relatedness_full=relatedness_full,
         precision=scorer.precision.value,
         backend=scorer.backend.value,
+        highest_score=highest_score(scores, relatedness_full),
     )

@@ -25,7 +25,7 @@ class OutputFormat(str, Enum):
 
 class ClaimViews(str, Enum):
     """What the NLI model reads of each claim. ``full``: the claim as segmented. ``core``: the claim and
-    also its core (trailing non-restrictive detail cut, :mod:`contradict.simplify`); per direction the
+    also its core (trailing non-restrictive detail cut, :mod:`contradict.pipeline.simplify`); per direction the
     view with the higher P(contradiction) counts."""
 
     full = "full"
@@ -159,6 +159,8 @@ class Contradiction:
     direction: str  # "a->b" or "b->a": which premise/hypothesis order gave p_contradiction
     probabilities: dict[str, float] = field(default_factory=dict)  # of that direction
     view: str = "full"  # "core" when the claims' cores (views=core) gave p_contradiction
+    # numbers, quantities or dates that differ between the two claims (an explanation, not a score)
+    mismatches: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -174,17 +176,10 @@ class Contradiction:
             return None
         return (self.claim_a.core or self.claim_a.text, self.claim_b.core or self.claim_b.text)
 
-    @property
-    def mismatches(self) -> list[str]:
-        """Numbers, quantities or dates that differ between the two claims (an explanation, not a score)."""
-        from contradict.explain import quantity_mismatches
-
-        return quantity_mismatches(self.claim_a.text, self.claim_b.text)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "mismatches": self.mismatches,
+            "mismatches": list(self.mismatches),
             "score": round(self.score, 6),
             "p_contradiction": round(self.p_contradiction, 6),
             "relatedness": round(self.relatedness, 6),
@@ -210,13 +205,7 @@ class Report:
     relatedness_full: float = 0.5  # the relatedness weighting the scores were ranked with
     precision: str = "fp32"  # the inference precision the model ran at (``auto`` resolved)
     backend: str = "torch"  # what ran the model: torch or onnx (``auto`` resolved)
-
-    @property
-    def highest_score(self) -> float | None:
-        """The best pair's score, reported or not; None when no pair was scored."""
-        from contradict.aggregate import highest_score  # aggregate imports this module
-
-        return highest_score(self.scores, self.relatedness_full)
+    highest_score: float | None = None  # the best pair's score, reported or not; None when no pair was scored
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@
 # bootstrap intervals, McNemar test), the evidence for replacing it or not.
 set -euo pipefail
 M=$1; O=$2; mkdir -p "$O"
-python -c "import sys; from contradict.nli import save_model_settings; save_model_settings(sys.argv[1], {'relatedness_full': 0.7})" "$M"
+python -c "import sys; from contradict.pipeline.nli import save_model_settings; save_model_settings(sys.argv[1], {'relatedness_full': 0.7})" "$M"
 contradict calibrate --model "$M" --task lingnli_validation --check mnli_dev_matched --save > "$O/calibrate.txt" 2>&1
 contradict eval lingnli_validation mnli_dev_matched snli_dev anli_r1_dev_NC sick_test_NC nan_nli breaking_nli glue_diagnostic \
   --model "$M" --baseline models/contradict-minilm-l6-nli --save-thresholds --out-dir "$O/pairs" -f json > "$O/pairs.json" 2> "$O/pairs.err"

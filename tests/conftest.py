@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from contradict import api
-from contradict.nli import Backend, Precision
+from contradict.pipeline.nli import Backend, Precision
 from contradict.types import NLI_LABELS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from contradict.aggregate import aggregate, highest_score, rank, relatedness_weight, verdicts
+from contradict.pipeline.aggregate import aggregate, highest_score, rank, relatedness_weight, verdicts
 from contradict.types import Claim, PairScores
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from contradict.attribution import attribute
-from contradict.segment import Segmenter
+from contradict.pipeline.attribution import attribute
+from contradict.pipeline.segment import Segmenter
 from contradict.types import Document
 
 from .conftest import EXAMPLE
@@ -349,7 +349,7 @@ def test_a_paragraph_without_a_quote_mark_ends_an_unclosed_quotation() -> None:
     ],
 )
 def test_looks_like_person(name: str, person: bool) -> None:
-    from contradict.speakers import _looks_like_person
+    from contradict.pipeline.speakers import _looks_like_person
 
     assert _looks_like_person(name) is person
 
@@ -386,7 +386,7 @@ def test_pronouns_resolve_to_descriptions_that_spoke() -> None:
     ],
 )
 def test_gender_of_descriptions(pronoun: str, speaker: str, fits: bool) -> None:
-    from contradict.speakers import _gender_fits
+    from contradict.pipeline.speakers import _gender_fits
 
     assert _gender_fits(pronoun, speaker) is fits
 
@@ -429,7 +429,7 @@ def test_he_said_after_a_person_named_in_apposition() -> None:
     ],
 )
 def test_appositive_subject(sentence: str, name: str | None) -> None:
-    from contradict.speakers import _appositive_subject
+    from contradict.pipeline.speakers import _appositive_subject
 
     assert _appositive_subject(sentence) == name
 

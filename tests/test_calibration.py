@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from contradict.calibration import (
+from contradict.cli import app
+from contradict.pipeline.nli import NLIScorer
+from contradict.training.calibration import (
     apply_temperature,
     expected_calibration_error,
     fit_temperature,
     negative_log_likelihood,
 )
-from contradict.cli import app
-from contradict.nli import NLIScorer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

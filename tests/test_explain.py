@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from contradict.explain import quantities, quantity_mismatches
+from contradict.pipeline.explain import quantities, quantity_mismatches
 
 
 def test_quantities_are_found_with_their_noun() -> None:

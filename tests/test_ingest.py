@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from contradict.errors import InputError
-from contradict.ingest import InputFormat, read_document
-from contradict.markup import html_view, markdown_view
-from contradict.segment import Segmenter
+from contradict.pipeline.ingest import InputFormat, read_document
+from contradict.pipeline.markup import html_view, markdown_view
+from contradict.pipeline.segment import Segmenter
 
 MD = (
     "# Russian strikes in Syria hit no militants\n\n"

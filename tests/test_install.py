@@ -47,7 +47,7 @@ def test_wheel_carries_tasks_and_default_model(tmp_path: Path) -> None:
     )
     assert install.returncode == 0, install.stderr[-800:]
     probe = (
-        "import contradict, contradict.nli as n, contradict.evaluation.tasks as t;"
+        "import contradict, contradict.pipeline.nli as n, contradict.evaluation.tasks as t;"
         "print(n.resolve_model(None)); print(len(t.available_tasks()))"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("CONTRADICT_MODELS", "CONTRADICT_TASKS")}

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from contradict.errors import ModelError
-from contradict.nli import NLIScorer, Precision, label_order, model_text, resolve_model
+from contradict.pipeline.nli import NLIScorer, Precision, label_order, model_text, resolve_model
 
 from .conftest import build_tiny_model
 
@@ -134,7 +134,7 @@ def test_bf16_and_int8_stay_close_to_fp32(tiny_model: Path) -> None:
 
 
 def test_auto_precision_is_bf16_only_with_native_bf16_instructions(monkeypatch: pytest.MonkeyPatch) -> None:
-    from contradict import nli
+    from contradict.pipeline import nli
 
     assert nli.cpu_has_native_bf16("flags : fpu avx2 avx512f avx512_bf16 avx512_vnni")
     assert nli.cpu_has_native_bf16("flags : fpu avx2 amx_bf16 amx_tile")

@@ -11,9 +11,9 @@ import pytest
 
 from contradict import api
 from contradict.errors import ConfigError, ModelError
-from contradict.nli import Backend, NLIScorer, Precision
-from contradict.onnx_backend import GRAPH_FILE, GraphKind, export_graph
-from contradict.relatedness import Embedder
+from contradict.pipeline.nli import Backend, NLIScorer, Precision
+from contradict.pipeline.onnx_backend import GRAPH_FILE, GraphKind, export_graph
+from contradict.pipeline.relatedness import Embedder
 
 from .conftest import VOCAB, build_tiny_model
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from contradict.pairing import Pairer, PairingStrategy
+from contradict.pipeline.pairing import Pairer, PairingStrategy
 from contradict.types import Claim
 
 from .conftest import FakeEmbedder
@@ -89,7 +89,7 @@ def test_detect_with_context_sends_windows_to_the_model(fake_scorer, fake_embedd
 
 
 def test_clauses_of_one_sentence_are_not_paired() -> None:
-    from contradict.segment import Segmenter
+    from contradict.pipeline.segment import Segmenter
     from contradict.types import Document
 
     text = "They are clear about what they say, and their actions now reflect it.\nThe sky is not blue today."
@@ -100,7 +100,7 @@ def test_clauses_of_one_sentence_are_not_paired() -> None:
 
 
 def test_real_embedder_bf16_matches_fp32() -> None:
-    from contradict.relatedness import Embedder
+    from contradict.pipeline.relatedness import Embedder
 
     texts = ["Russian jets struck eight targets in Syria.", "No militants were near the bombed villages.", "Hi."]
     ref = Embedder(precision="fp32").embed(texts)

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import contradict
-from contradict.markup import html_view, markdown_view
-from contradict.segment import Segmenter
-from contradict.simplify import core_text
+from contradict.pipeline.markup import html_view, markdown_view
+from contradict.pipeline.segment import Segmenter
+from contradict.pipeline.simplify import core_text
 from contradict.types import Document
 
 from .conftest import FakeEmbedder, FakeScorer

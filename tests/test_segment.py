@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from contradict.segment import Segmenter, non_claim_reason, split_clauses, split_sentences
+from contradict.pipeline.segment import Segmenter, non_claim_reason, split_clauses, split_sentences
 from contradict.types import Document
 
 from .conftest import EXAMPLE

@@ -13,7 +13,7 @@ from contradict.evaluation.segmentation import (
     same_speaker,
     score_story,
 )
-from contradict.segment import Segmentation, Segmenter
+from contradict.pipeline.segment import Segmentation, Segmenter
 from contradict.types import Claim, Skipped
 
 GOLD = Path(__file__).parent / "fixtures" / "gold" / "segmentation.json"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import contradict
-from contradict.examples import load_expected, rank_of_expected
-from contradict.nli import NLIScorer, default_model_dirs
+from contradict.evaluation.examples import load_expected, rank_of_expected
+from contradict.pipeline.nli import NLIScorer, default_model_dirs
 
 from .conftest import EXAMPLE, SHARED_DATA
 
@@ -93,8 +93,8 @@ def test_shipped_model_meets_the_nli_targets() -> None:
 
 def test_shipped_onnx_graphs_fit_and_match_torch() -> None:
     pytest.importorskip("onnxruntime")
-    from contradict.nli import Backend
-    from contradict.relatedness import Embedder
+    from contradict.pipeline.nli import Backend
+    from contradict.pipeline.relatedness import Embedder
 
     pairs = [
         ("Russian jets made precise strikes against eight ISIL targets.", "There were no fighters anywhere close."),

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from contradict.aggregate import combine_views
 from contradict.api import detect
+from contradict.pipeline.aggregate import combine_views
+from contradict.pipeline.simplify import Simplifier, core_text
 from contradict.render import render_html, render_markdown, render_text
-from contradict.simplify import Simplifier, core_text
 from contradict.types import Claim, ClaimViews
 
 from .conftest import FakeEmbedder
@@ -93,7 +93,7 @@ class TailSensitiveScorer:
     model_name = "tail-sensitive"
 
     def __init__(self) -> None:
-        from contradict.nli import Backend, Precision
+        from contradict.pipeline.nli import Backend, Precision
 
         self.settings = {"threshold": 0.5}
         self.backend, self.precision = Backend.torch, Precision.fp32

@@ -9,22 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from contradict import train as train_mod
-from contradict.corrupt import change_number, corrupt, flip_negation, prefix_entailment, swap_antonym
 from contradict.errors import DataError
-from contradict.nli import Backend, NLIScorer, Precision
-from contradict.train import (
-    DROP,
-    LABEL_ALIASES,
-    LABELS,
-    UNLABELLED,
-    Example,
-    TrainConfig,
-    build_examples,
-    extend_pairs,
-    hypothesis_pairs,
-    read_pairs,
-)
+from contradict.pipeline.nli import Backend, NLIScorer, Precision
+from contradict.training import recipe as train_mod
+from contradict.training import teacher as teacher_mod
+from contradict.training.config import DROP, LABEL_ALIASES, LABELS, UNLABELLED, Example, TrainConfig
+from contradict.training.corrupt import change_number, corrupt, flip_negation, prefix_entailment, swap_antonym
+from contradict.training.data import build_examples, extend_pairs, hypothesis_pairs, read_pairs
 from tests.conftest import build_tiny_model
 
 PAIRS = [
@@ -180,7 +171,7 @@ def test_training_resumes_to_the_same_weights(tmp_path: Path, monkeypatch: pytes
     assert record["steps"] == 6 and record["examples"] == 24
     assert json.loads((resumed / "config.json").read_text())["id2label"] == {str(i): x for i, x in enumerate(LABELS)}
     # the ONNX graph is written beside the weights, and runs them as torch does
-    from contradict.nli import NLIScorer
+    from contradict.pipeline.nli import NLIScorer
 
     assert (resumed / "model.graph.onnx").is_file()
     pairs = [("the cat sat on the mat", "no cat")]
@@ -230,7 +221,7 @@ def test_swap_contradictions_keeps_the_class_balance(tmp_path: Path) -> None:
 
 
 def test_best_matching_sentence_picks_the_most_shared_words() -> None:
-    from contradict.train import best_matching_sentence
+    from contradict.training.data import best_matching_sentence
 
     sentences = [
         "Officials in the capital met on Tuesday.",
@@ -242,7 +233,7 @@ def test_best_matching_sentence_picks_the_most_shared_words() -> None:
 
 
 def test_matching_sentences_rank_by_shared_words() -> None:
-    from contradict.train import matching_sentences
+    from contradict.training.data import matching_sentences
 
     sentences = ["Rebels held the bridge.", "Rebels held the northern bridge today.", "Rain fell.", "Rebels left."]
     ranked = matching_sentences("Rebels held the northern bridge", sentences, 3)
@@ -251,7 +242,7 @@ def test_matching_sentences_rank_by_shared_words() -> None:
 
 
 def test_related_same_article_pairs_join_sentences_sharing_words() -> None:
-    from contradict.train import _content_words, related_same_article_pairs
+    from contradict.training.data import _content_words, related_same_article_pairs
 
     articles = [
         [
@@ -292,7 +283,7 @@ def test_teacher_news_related_splits_the_same_article_pairs(tmp_path: Path) -> N
 
 
 def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> None:
-    from contradict.train import fnc1_pairs
+    from contradict.training.data import fnc1_pairs
 
     stances = tmp_path / "stances.jsonl"
     rows = [
@@ -310,14 +301,14 @@ def test_fnc1_pairs_balance_labels_and_leave_held_out_bodies(tmp_path: Path) -> 
         "3": ["The journalist beheading video was posted on a forum."],
     }
     pairs = fnc1_pairs(stances, bodies, held_out={"2"}, repeat=2)
-    labels = Counter(train_mod.LABELS[e.label] for e in pairs)
+    labels = Counter(LABELS[e.label] for e in pairs)
     assert labels == {"contradiction": 2, "neutral": 2}  # one disagree kept (body 2 held out), one discuss, x2
     assert all(e.premise in bodies["1"] + bodies["3"] for e in pairs)
-    assert {e.hypothesis for e in pairs if train_mod.LABELS[e.label] == "contradiction"} == {rows[0]["headline"]}
+    assert {e.hypothesis for e in pairs if LABELS[e.label] == "contradiction"} == {rows[0]["headline"]}
 
 
 def test_cross_article_pairs_join_two_bodies_of_one_story(tmp_path: Path) -> None:
-    from contradict.train import cross_article_pairs, read_stories
+    from contradict.training.data import cross_article_pairs, read_stories
 
     stances = tmp_path / "stances.jsonl"
     rows = [
@@ -361,7 +352,7 @@ def test_cross_article_pairs_need_stances(tmp_path: Path) -> None:
 
 
 def test_stance_rows_keep_related_stances_and_name_a_bad_line(tmp_path: Path) -> None:
-    from contradict.train import read_stance_rows
+    from contradict.training.data import read_stance_rows
 
     rows = [
         {"headline": "Jets  struck\ttargets", "body_id": 1, "stance": "Agree"},
@@ -380,7 +371,7 @@ def test_stance_rows_keep_related_stances_and_name_a_bad_line(tmp_path: Path) ->
 
 
 def test_only_the_fnc1_eval_file_has_held_out_bodies(tmp_path: Path) -> None:
-    from contradict.train import fnc1_held_out_bodies
+    from contradict.training.data import fnc1_held_out_bodies
 
     own = tmp_path / "news" / "stances.jsonl"  # a newsroom's own file: its ids are not FNC-1's
     own.parent.mkdir()
@@ -389,7 +380,7 @@ def test_only_the_fnc1_eval_file_has_held_out_bodies(tmp_path: Path) -> None:
 
 
 def test_fnc1_eval_bodies_feed_no_news_pair(tmp_path: Path) -> None:
-    from contradict.train import fnc1_held_out_bodies, read_articles
+    from contradict.training.data import fnc1_held_out_bodies, read_articles
 
     news = tmp_path / "data" / "news"  # laid out like ../shared/data, so the eval task reads it
     news.mkdir(parents=True)
@@ -444,7 +435,7 @@ def test_average_checkpoints_is_the_weighted_mean(tmp_path: Path) -> None:
     import numpy as np
     from safetensors.numpy import load_file
 
-    from contradict.train import average_checkpoints
+    from contradict.training.average import average_checkpoints
 
     a = build_tiny_model(tmp_path / "a")
     b = tmp_path / "b"
@@ -487,23 +478,23 @@ def test_distillation_loss_mixes_gold_and_teacher() -> None:
     logits = torch.tensor([[2.0, 0.0, -1.0], [0.0, 0.5, 1.0]])
     gold = torch.tensor([0, 2])
     ce = torch.nn.functional.cross_entropy(logits, gold)
-    assert torch.isclose(train_mod.distillation_loss(logits, gold, None, 0.5, 2.0), ce)
-    assert torch.isclose(train_mod.distillation_loss(logits, gold, torch.log_softmax(logits, -1), 0.0, 2.0), ce)
+    assert torch.isclose(teacher_mod.distillation_loss(logits, gold, None, 0.5, 2.0), ce)
+    assert torch.isclose(teacher_mod.distillation_loss(logits, gold, torch.log_softmax(logits, -1), 0.0, 2.0), ce)
     # a teacher that agrees with the student exactly adds no KL term
-    same = train_mod.distillation_loss(logits, gold, torch.log_softmax(logits, -1), 0.5, 2.0)
+    same = teacher_mod.distillation_loss(logits, gold, torch.log_softmax(logits, -1), 0.5, 2.0)
     assert torch.isclose(same, 0.5 * ce)
     other = torch.log_softmax(torch.tensor([[-1.0, 0.0, 3.0], [3.0, 0.0, -1.0]]), -1)
-    assert train_mod.distillation_loss(logits, gold, other, 0.5, 2.0) > same
+    assert teacher_mod.distillation_loss(logits, gold, other, 0.5, 2.0) > same
 
 
 def test_teacher_scoring_resumes_at_the_next_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from contradict.nli import NLIScorer
+    from contradict.pipeline.nli import NLIScorer
 
     teacher = build_tiny_model(tmp_path / "teacher")
     data = write_pairs(tmp_path / "p.jsonl", PAIRS[:3] * 4)
     config = TrainConfig(data=(data,), out=tmp_path / "out", teacher=str(teacher), checkpoint_dir=tmp_path / "ckpt")
     examples = build_examples(config)
-    monkeypatch.setattr(train_mod, "TEACHER_CHUNK", 5)
+    monkeypatch.setattr(teacher_mod, "TEACHER_CHUNK", 5)
     real = NLIScorer.predict
     calls: list[int] = []
     dies_at: list[int] = [3]
@@ -517,14 +508,14 @@ def test_teacher_scoring_resumes_at_the_next_chunk(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(NLIScorer, "predict", counted)
     assert len(examples) == 12
     with pytest.raises(KeyboardInterrupt):
-        train_mod.teacher_log_probs(config, examples)
+        teacher_mod.teacher_log_probs(config, examples)
     assert len(list((tmp_path / "ckpt").glob("teacher-*.part*.npy"))) == 2
     calls.clear()
     dies_at.clear()
-    resumed = train_mod.teacher_log_probs(config, examples)
+    resumed = teacher_mod.teacher_log_probs(config, examples)
     assert calls == [2]  # only the unscored rest: chunks of 5, 5 and 2
     assert not list((tmp_path / "ckpt").glob("teacher-*.part*.npy"))
-    fresh = train_mod.teacher_log_probs(replace(config, checkpoint_dir=None), examples)
+    fresh = teacher_mod.teacher_log_probs(replace(config, checkpoint_dir=None), examples)
     np.testing.assert_allclose(resumed, fresh, atol=1e-5)
 
 
@@ -548,7 +539,7 @@ def test_distillation_trains_from_a_teacher_and_caches_its_scores(tmp_path: Path
     teacher = build_tiny_model(tmp_path / "teacher")
     config = _distillation_config(tmp_path, teacher, PAIRS[:3] * 4, distill_alpha=0.7)
     examples = build_examples(config)
-    first = train_mod.teacher_log_probs(config, examples)
+    first = teacher_mod.teacher_log_probs(config, examples)
     assert first.shape == (len(examples), 3)
     np.testing.assert_allclose(np.exp(first).sum(axis=1), 1.0, atol=1e-4)
     (cached,) = (tmp_path / "ckpt").glob("teacher-*.npy")
@@ -594,15 +585,15 @@ def test_unlabelled_rows_learn_from_the_teacher_alone() -> None:
         torch.log_softmax(logits / 2.0, -1), torch.softmax(teacher / 2.0, -1), reduction="batchmean"
     )
     for alpha in (0.0, 0.5, 1.0):  # alpha weighs gold against teacher; an unlabelled row has only the teacher
-        assert torch.isclose(train_mod.distillation_loss(logits, labels, teacher, alpha, 2.0), 4.0 * kl)
-    mixed = train_mod.distillation_loss(logits, torch.tensor([0, UNLABELLED]), teacher, 0.0, 2.0)
+        assert torch.isclose(teacher_mod.distillation_loss(logits, labels, teacher, alpha, 2.0), 4.0 * kl)
+    mixed = teacher_mod.distillation_loss(logits, torch.tensor([0, UNLABELLED]), teacher, 0.0, 2.0)
     ce0 = torch.nn.functional.cross_entropy(logits[:1], torch.tensor([0]))
     kl1 = torch.nn.functional.kl_div(
         torch.log_softmax(logits[1:] / 2.0, -1), torch.softmax(teacher[1:] / 2.0, -1), reduction="batchmean"
     )
     assert torch.isclose(mixed, (ce0 + 4.0 * kl1) / 2)
     with pytest.raises(DataError, match="teacher"):
-        train_mod.distillation_loss(logits, labels, None, 0.5, 2.0)
+        teacher_mod.distillation_loss(logits, labels, None, 0.5, 2.0)
 
 
 def test_teacher_labels_only_the_unlabelled_pairs_when_alpha_is_zero(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from contradict.calibration import expected_calibration_error
+from contradict.training.calibration import expected_calibration_error
 from contradict.types import CONTRADICTION, NLI_LABELS
 
 

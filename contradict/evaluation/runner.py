@@ -21,7 +21,7 @@ from contradict.evaluation.metrics import (
     pair_metrics,
 )
 from contradict.evaluation.tasks import HALF, Task, is_dev_row, load_rows, resolve_task
-from contradict.nli import NLIScorer
+from contradict.pipeline.nli import NLIScorer
 from contradict.types import CONTRADICTION, Document
 
 logger = logging.getLogger(__name__)

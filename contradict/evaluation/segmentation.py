@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from contradict.errors import DataError
-from contradict.segment import OUTER_MARKS, Segmentation, Segmenter, normalise_claim
+from contradict.pipeline.segment import OUTER_MARKS, Segmentation, Segmenter, normalise_claim
 from contradict.types import Document
 
 

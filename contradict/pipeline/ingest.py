@@ -7,7 +7,7 @@ from enum import Enum
 from pathlib import Path
 
 from contradict.errors import InputError
-from contradict.markup import docx_text, html_view, markdown_view
+from contradict.pipeline.markup import docx_text, html_view, markdown_view
 from contradict.types import Document
 
 STDIN = "-"

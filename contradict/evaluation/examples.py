@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from contradict.aggregate import rank
+from contradict.pipeline.aggregate import rank
 from contradict.types import Report
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from contradict.pipeline.explain import quantity_mismatches
 from contradict.types import CONTRADICTION, NLI_LABELS, Contradiction, PairScores
 
 #: Pairs at or above this relatedness keep their full contradiction probability; below it the
@@ -101,6 +102,7 @@ def aggregate(
                 direction="a->b" if fired else "b->a",
                 probabilities={label: float(probs[i]) for i, label in enumerate(NLI_LABELS)},
                 view="core" if from_core else "full",
+                mismatches=tuple(quantity_mismatches(by_id[a].text, by_id[b].text)),
             )
         )
     return tuple(out)

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from contradict.errors import ConfigError, ModelError
-from contradict.onnx_backend import load_session, load_tokenizer, pad_batch
 from contradict.paths import data_dirs
+from contradict.pipeline.onnx_backend import load_session, load_tokenizer, pad_batch
 from contradict.types import NLI_LABELS
 
 logger = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def save_model_settings(model: str, update: dict[str, Any]) -> Path:
 
 
 class Backend(str, Enum):
-    """What runs the model: torch (with transformers), or ONNX Runtime (see :mod:`contradict.onnx_backend`).
+    """What runs the model: torch (with transformers), or ONNX Runtime (see :mod:`contradict.pipeline.onnx_backend`).
 
     ``auto`` is resolved by :func:`contradict.api.choose_backend`: ONNX Runtime for a short text in a fresh
     process, where importing torch costs more than the scoring, torch otherwise.

@@ -8,7 +8,7 @@ from enum import Enum
 
 import numpy as np
 
-from contradict.relatedness import key_terms
+from contradict.pipeline.relatedness import key_terms
 from contradict.types import Claim, Pair
 
 

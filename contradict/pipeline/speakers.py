@@ -1,7 +1,7 @@
 """Speakers across the sentences of a document: who "he", "she", "they" and "it" are, and where a quotation
 that runs over several sentences or paragraphs ends.
 
-:func:`contradict.attribution.attribute` finds the speaker written in one sentence ("Carter said …", "“…,” he
+:func:`contradict.pipeline.attribution.attribute` finds the speaker written in one sentence ("Carter said …", "“…,” he
 said"); :class:`SpeakerTracker` carries speakers from sentence to sentence for the segmenter.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from contradict.attribution import PRONOUNS, Attribution, closes_quote, opens_quote
+from contradict.pipeline.attribution import PRONOUNS, Attribution, closes_quote, opens_quote
 
 # last words that make a name an organisation's: "SITE Intel Group", "Harbor Watch", "Syrian Observatory"
 _ORGANISATION_WORDS = frozenset(

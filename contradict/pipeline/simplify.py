@@ -7,7 +7,7 @@ the example story, the shipped model gives "the raids had hit Islamic State comm
 "there were no Islamic State combatants anywhere close to where Russian bombs hit villages and
 countryside outside Homs, an industrial hub …" P(contradiction) 0.36–0.54, and 0.78–0.88 once both
 tails are cut. With ``views=core`` the detector scores each pair a second time on the cores and keeps,
-per direction, whichever view gives the higher P(contradiction) (see :func:`contradict.aggregate.
+per direction, whichever view gives the higher P(contradiction) (see :func:`contradict.pipeline.aggregate.
 combine_views`).
 
 The cuts are deliberately few and conservative (a claim keeps its main clause and every restrictive

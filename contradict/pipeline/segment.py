@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contradict.attribution import attribute, quotes_balanced
-from contradict.speakers import SpeakerTracker
+from contradict.pipeline.attribution import attribute, quotes_balanced
+from contradict.pipeline.speakers import SpeakerTracker
 from contradict.types import Claim, Document, Skipped
 
 _LINE = re.compile(r"[^\n]+")

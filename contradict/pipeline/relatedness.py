@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from contradict.errors import ConfigError, ModelError
-from contradict.nli import Backend, Precision, resolve_precision
-from contradict.onnx_backend import GRAPH_FILE
 from contradict.paths import data_dirs
+from contradict.pipeline.nli import Backend, Precision, resolve_precision
+from contradict.pipeline.onnx_backend import GRAPH_FILE
 from contradict.types import Claim, Pair
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class Embedder:
         return _Loaded(encode)
 
     def _load_onnx(self) -> _Loaded:
-        from contradict.onnx_backend import load_session, load_tokenizer, pad_batch
+        from contradict.pipeline.onnx_backend import load_session, load_tokenizer, pad_batch
 
         name = self.model_name or minilm_path()
         graph = Path(name) / GRAPH_FILE if self.model_name else encoder_graph_path()

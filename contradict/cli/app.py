@@ -1,0 +1,131 @@
+"""Command line: parses options, calls the library, renders, maps errors to exit codes.
+
+Exit codes: 0 ran, nothing found at the threshold · 1 ran, contradictions found · 2 usage or input
+error · 3 unexpected internal error (``--debug`` shows the traceback) · 130 interrupted.
+"""
+
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from contradict.errors import ContradictError
+from contradict.pipeline.nli import Backend, Precision
+from contradict.types import ClaimViews, OutputFormat
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    name="contradict",
+    help="Find claims in a text that contradict each other.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True)
+_state = {"debug": False}
+
+T = TypeVar("T")
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+ModelOption = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model directory or hub id (default: the shipped model).")
+]
+ThreadsOption = Annotated[int | None, typer.Option(min=1, help="CPU threads for the model (default: one per core).")]
+PrecisionOption = Annotated[
+    Precision,
+    typer.Option(
+        help="Inference precision: auto (bf16 on CPUs with native bf16, else fp32), fp32, bf16, int8 (dynamic).",
+        case_sensitive=False,
+    ),
+]
+ViewsOption = Annotated[
+    ClaimViews,
+    typer.Option(
+        help="What the model reads of each claim: full (as segmented), or core (also the claim without trailing "
+        "non-restrictive detail such as appositives and parentheses; the higher contradiction counts).",
+        case_sensitive=False,
+    ),
+]
+BackendOption = Annotated[
+    Backend,
+    typer.Option(
+        help="What runs the model: auto (onnx for a short input, else torch), torch, onnx (ONNX Runtime, fp32).",
+        case_sensitive=False,
+    ),
+]
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")] = False,
+) -> None:
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not (debug or verbose):
+        # read by transformers and huggingface_hub when (and if) they are imported: quiet, no download bars
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        if "transformers" in sys.modules:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+
+
+def _run(body: Callable[[], T]) -> T:
+    """Call ``body``; turn library errors, interrupts and crashes into one stderr line and an exit code."""
+    try:
+        return body()
+    except ContradictError as exc:
+        stderr.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        stderr.print(
+            f"[red]internal error:[/] {type(exc).__name__}: {message} (run with --debug for details)", highlight=False
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@contextlib.contextmanager
+def progress_bars() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
+    """Rich progress bars on stderr (never stdout); yields a factory: name → callback(done, total)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    ) as progress:
+
+        def factory(name: str) -> Callable[[int, int], None]:
+            task_id = progress.add_task(name, total=None)
+            return lambda done, total: progress.update(task_id, completed=done, total=total)
+
+        yield factory
+

@@ -1,0 +1,1 @@
+"""Pipeline stages: reading, segmentation, attribution, pairing, scoring and aggregation."""

@@ -1,0 +1,1 @@
+"""Training a cross-encoder NLI judge: data building, teacher labelling, the loop, calibration."""
