@@ -23,6 +23,17 @@ class OutputFormat(str, Enum):
     html = "html"
 
 
+class Scoring(str, Enum):
+    """Which NLI models score the candidate pairs. ``cascade``: the fast model every pair, then the accurate
+    model the fast model's best pairs (its top K and every pair above a floor); ``fast`` or ``accurate``:
+    that model alone on every pair; ``auto``: cascade when an accurate model is installed, else fast."""
+
+    auto = "auto"
+    cascade = "cascade"
+    fast = "fast"
+    accurate = "accurate"
+
+
 class ClaimViews(str, Enum):
     """What the NLI model reads of each claim. ``full``: the claim as segmented. ``core``: the claim and
     also its core (trailing non-restrictive detail cut, :mod:`contradict.pipeline.simplify`); per direction the
@@ -119,6 +130,10 @@ class PairScores:
     #: (m, 2) bool, views=core only: True where the claims' cores, not their full texts, gave that row of
     #: ``forward`` (column 0) or ``backward`` (column 1). None: full texts throughout.
     from_core: np.ndarray | None = None
+    #: the models that scored the rows (a cascade: the fast one, then the accurate one) ...
+    models: tuple[str, ...] = ()
+    #: ... and per row an index into ``models``; None: ``models[0]`` (or the report's model) scored every row
+    scored_by: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         m = len(self.pairs)
@@ -130,6 +145,17 @@ class PairScores:
             raise ValueError(f"relatedness must have shape ({m},), got {self.relatedness.shape}")
         if self.from_core is not None and self.from_core.shape != (m, 2):
             raise ValueError(f"from_core must have shape ({m}, 2), got {self.from_core.shape}")
+        if self.scored_by is not None:
+            if self.scored_by.shape != (m,):
+                raise ValueError(f"scored_by must have shape ({m},), got {self.scored_by.shape}")
+            if m and not 0 <= int(self.scored_by.max()) < len(self.models):
+                raise ValueError(f"scored_by indexes models {self.models}, got up to {int(self.scored_by.max())}")
+
+    def model_of(self, row: int) -> str | None:
+        """The name of the model whose probabilities row ``row`` holds (None when not recorded)."""
+        if self.scored_by is not None:
+            return self.models[int(self.scored_by[row])]
+        return self.models[0] if self.models else None
 
     @classmethod
     def empty(cls, claims: tuple[Claim, ...] = ()) -> PairScores:
@@ -161,6 +187,7 @@ class Contradiction:
     view: str = "full"  # "core" when the claims' cores (views=core) gave p_contradiction
     # numbers, quantities or dates that differ between the two claims (an explanation, not a score)
     mismatches: tuple[str, ...] = ()
+    scored_by: str | None = None  # the model whose probabilities these are (a cascade uses two)
 
     @property
     def kind(self) -> str:
@@ -185,6 +212,7 @@ class Contradiction:
             "relatedness": round(self.relatedness, 6),
             "direction": self.direction,
             "view": self.view,
+            "scored_by": self.scored_by,
             "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()},
             "claim_a": self.claim_a.to_dict(),
             "claim_b": self.claim_b.to_dict(),
@@ -206,10 +234,16 @@ class Report:
     precision: str = "fp32"  # the inference precision the model ran at (``auto`` resolved)
     backend: str = "torch"  # what ran the model: torch or onnx (``auto`` resolved)
     highest_score: float | None = None  # the best pair's score, reported or not; None when no pair was scored
+    scoring: str = "fast"  # Scoring used: fast, accurate or cascade (``auto`` resolved)
+    fast_model: str | None = None  # the fast model of a cascade (``model`` is the accurate one)
+    judged: int = 0  # pairs the accurate model re-scored in a cascade
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
+            "scoring": self.scoring,
+            "fast_model": self.fast_model,
+            "pairs_judged": self.judged,
             "precision": self.precision,
             "backend": self.backend,
             "threshold": self.threshold,

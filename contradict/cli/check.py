@@ -27,7 +27,7 @@ from contradict.cli.app import (
 from contradict.pipeline.ingest import InputFormat
 from contradict.pipeline.nli import Backend, Precision
 from contradict.pipeline.pairing import Pairer, PairingStrategy
-from contradict.types import ClaimViews, OutputFormat
+from contradict.types import ClaimViews, OutputFormat, Scoring
 
 
 @app.command()
@@ -38,6 +38,25 @@ def check(
     ] = None,
     also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(help="Accurate model directory or hub id (default: the shipped one, when installed)."),
+    ] = None,
+    scoring: Annotated[
+        Scoring,
+        typer.Option(
+            help="Which models score: cascade (the fast model every pair, the accurate one its best pairs), fast, "
+            "accurate, or auto (cascade when an accurate model is installed).",
+            case_sensitive=False,
+        ),
+    ] = Scoring.auto,
+    cascade_top: Annotated[
+        int | None, typer.Option(min=0, help="Cascade: the accurate model re-scores the fast model's K best pairs.")
+    ] = None,
+    cascade_floor: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Cascade: ... and every pair whose fast score reaches this."),
+    ] = None,
     precision: PrecisionOption = Precision.auto,
     backend: BackendOption = Backend.auto,
     threads: ThreadsOption = None,
@@ -95,6 +114,10 @@ def check(
             "against": sources or None,
             "also_internal": also_internal,
             "model": model,
+            "judge": judge,
+            "scoring": scoring,
+            "cascade_top": cascade_top,
+            "cascade_floor": cascade_floor,
             "precision": precision,
             "backend": backend,
             "threads": threads,

@@ -103,6 +103,7 @@ def aggregate(
                 probabilities={label: float(probs[i]) for i, label in enumerate(NLI_LABELS)},
                 view="core" if from_core else "full",
                 mismatches=tuple(quantity_mismatches(by_id[a].text, by_id[b].text)),
+                scored_by=scores.model_of(k),
             )
         )
     return tuple(out)

@@ -28,6 +28,8 @@ from contradict.types import NLI_LABELS
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "contradict-minilm-l6-nli"
+#: the shipped accurate model (the judge of the cascade), when installed
+DEFAULT_JUDGE_NAME = "contradict-mpnet-nli"
 MODEL_SETTINGS_FILE = "contradict.json"
 
 #: Lower-cased label names (as found in ``id2label``) → canonical label.
@@ -109,6 +111,11 @@ def label_order(id2label: dict[Any, str]) -> list[int]:
 def default_model_dirs() -> list[Path]:
     """Where the shipped default model is looked for, in order."""
     return [d / DEFAULT_MODEL_NAME for d in data_dirs("CONTRADICT_MODELS", "models", "models")]
+
+
+def default_judge_dirs() -> list[Path]:
+    """Where the shipped accurate model is looked for, in order."""
+    return [d / DEFAULT_JUDGE_NAME for d in data_dirs("CONTRADICT_MODELS", "models", "models")]
 
 
 def resolve_model(name: str | os.PathLike[str] | None) -> str:
