@@ -26,7 +26,7 @@ from contradict.pipeline.pairing import Pairer
 from contradict.pipeline.relatedness import Embedder, relatedness
 from contradict.pipeline.segment import Segmenter
 from contradict.pipeline.simplify import Simplifier
-from contradict.types import Claim, ClaimViews, Document, Pair, PairScores, Report, Scoring
+from contradict.types import Claim, ClaimViews, Document, Pair, PairScores, Report, ScoreWeights, Scoring
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +180,7 @@ def detect(
     threshold: float | None = None,
     top: int | None = None,
     relatedness_full: float | None = None,
+    score_weights: ScoreWeights | None = None,
     views: ClaimViews = ClaimViews.full,
     segmenter: Segmenter | None = None,
     pairer: Pairer | None = None,
@@ -201,7 +202,9 @@ def detect(
     (capped at the threshold, so nothing is reported on the fast model's word alone); defaults from the
     accurate model's stored settings. ``fast`` / ``accurate``: that model alone on every pair. ``auto``
     (default): cascade when an accurate model is there, else fast. Threshold and relatedness weighting
-    default to the stored settings of the model whose scores are reported (the accurate one in a cascade).
+    default to the stored settings of the model whose scores are reported (the accurate one in a cascade);
+    so does ``score_weights`` (a fitted score over the pair features, :class:`ScoreWeights`), which replaces
+    P(contradiction) × relatedness weight when given.
 
     ``backend``: torch (default), onnx (ONNX Runtime, fp32, no torch import), or auto (onnx for short
     texts in a fresh process, see :func:`choose_backend`). ``precision``: auto (bf16 where the CPU has
@@ -240,6 +243,8 @@ def detect(
     threshold = float(settings.get("threshold", FALLBACK_THRESHOLD)) if threshold is None else threshold
     if relatedness_full is None:
         relatedness_full = float(settings.get("relatedness_full", DEFAULT_RELATEDNESS_FULL))
+    if score_weights is None and "score_weights" in settings:
+        score_weights = ScoreWeights.from_dict(settings["score_weights"])
     cascade = CascadeSettings(
         top_k=int(settings.get("cascade_top", DEFAULT_CASCADE_TOP)) if cascade_top is None else cascade_top,
         floor=float(settings.get("cascade_floor", DEFAULT_CASCADE_FLOOR)) if cascade_floor is None else cascade_floor,
@@ -284,7 +289,7 @@ def detect(
         )
         if mode is Scoring.cascade:
             assert fast is not None and accurate is not None
-            rows = select_for_judge(verdicts(scores, relatedness_full).score, cascade, threshold)
+            rows = select_for_judge(verdicts(scores, relatedness_full, score_weights).score, cascade, threshold)
             judged = len(rows)
             logger.info("cascade: the accurate model re-scores %d of %d pairs", judged, len(pairs))
             chosen = [pairs[k] for k in rows.tolist()]
@@ -293,7 +298,7 @@ def detect(
             scores = merge_judged(scores, rows, j_fwd, j_bwd, names, j_core)
     else:
         scores = PairScores.empty(claims)
-    found = aggregate(scores, threshold=threshold, top=top, relatedness_full=relatedness_full)
+    found = aggregate(scores, threshold=threshold, top=top, relatedness_full=relatedness_full, weights=score_weights)
     return Report(
         model=display_model_name(reporting.model_name),
         threshold=threshold,
@@ -303,9 +308,10 @@ def detect(
         scores=scores,
         documents=tuple(d.id for d in docs),
         relatedness_full=relatedness_full,
+        score_weights=score_weights,
         precision=reporting.precision.value,
         backend=reporting.backend.value,
-        highest_score=highest_score(scores, relatedness_full),
+        highest_score=highest_score(scores, relatedness_full, score_weights),
         scoring=mode.value,
         fast_model=display_model_name(fast.model_name) if mode is Scoring.cascade and fast is not None else None,
         judged=judged,

@@ -76,3 +76,43 @@ def test_matrix_is_directional_and_nan_where_unscored() -> None:
 def test_shapes_are_checked() -> None:
     with pytest.raises(ValueError, match="forward"):
         PairScores(_claims(2), np.zeros((1, 2), dtype=np.int64), np.zeros((2, 3)), np.zeros((1, 3)), np.zeros(1))
+
+
+def test_pair_features_by_hand() -> None:
+    from contradict.pipeline.features import FEATURES, pair_features
+
+    claims = (
+        Claim(0, "Two firefighters were hurt in Leeds.", 0, 36, "d", speaker="Police"),
+        Claim(1, "No firefighters were hurt in Leeds.", 37, 72, "d"),
+        Claim(2, "The weather was fine.", 73, 94, "d"),
+    )
+    c = np.array([[0.1, 0.1, 0.8], [0.2, 0.2, 0.6]], dtype=np.float32)
+    e = np.array([[0.7, 0.2, 0.1], [0.3, 0.6, 0.1]], dtype=np.float32)
+    s = PairScores(claims, np.array([(0, 1), (0, 2)], dtype=np.int64), c, e, np.array([0.9, 0.1], dtype=np.float32))
+    f = dict(zip(FEATURES, pair_features(s).T, strict=True))
+    np.testing.assert_allclose(f["p_contradiction_max"], [0.8, 0.6])
+    np.testing.assert_allclose(f["p_contradiction_min"], [0.1, 0.1])
+    np.testing.assert_allclose(f["p_entailment_max"], [0.7, 0.3])
+    np.testing.assert_allclose(f["relatedness"], [0.9, 0.1])
+    assert f["different_speakers"].tolist() == [1.0, 1.0]
+    assert f["quantity_mismatch"].tolist() == [1.0, 0.0]
+    assert f["shared_names"][0] == pytest.approx(1.0) and f["shared_names"][1] == 0.0  # {Leeds} both
+    assert f["word_overlap"][0] > 0.5 and f["word_overlap"][1] == 0.0
+    assert pair_features(PairScores.empty(claims)).shape == (0, len(FEATURES))
+
+
+def test_fitted_weights_replace_the_product_and_reorder_the_ranking() -> None:
+    from contradict.types import ScoreWeights
+
+    s = _scores([(0, 1), (0, 2)], [0.9, 0.6], [0.1, 0.1], [0.2, 1.0])
+    assert rank(s).tolist() == [1, 0]  # product: 0.9 * 0.4 < 0.6 * 1
+    only_p = ScoreWeights(("p_contradiction_max",), (10.0,), -5.0)
+    assert rank(s, weights=only_p).tolist() == [0, 1]
+    v = verdicts(s, weights=only_p)
+    np.testing.assert_allclose(v.score, 1 / (1 + np.exp(-(10 * np.array([0.9, 0.6]) - 5))), rtol=1e-6)
+    assert highest_score(s, weights=only_p) == pytest.approx(float(v.score.max()))
+    found = aggregate(s, threshold=0.9, weights=only_p)
+    assert [c.claim_b.id for c in found] == [1]
+    with pytest.raises(ValueError, match="available"):
+        verdicts(s, weights=ScoreWeights(("no_such_feature",), (1.0,)))
+    assert ScoreWeights.from_dict(only_p.to_dict()) == only_p

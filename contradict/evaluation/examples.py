@@ -31,5 +31,5 @@ def rank_of_expected(report: Report, expected: list[list[str]]) -> int | None:
     if report.scores is None or len(report.scores.pairs) == 0:
         return None
     text = {c.id: c.text for c in report.claims}
-    ranked = report.scores.pairs[rank(report.scores, report.relatedness_full)]
+    ranked = report.scores.pairs[rank(report.scores, report.relatedness_full, report.score_weights)]
     return first_expected(((text[int(a)], text[int(b)]) for a, b in ranked), expected)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from contradict.pipeline.explain import quantity_mismatches
-from contradict.types import CONTRADICTION, NLI_LABELS, Contradiction, PairScores
+from contradict.pipeline.features import FEATURES, pair_features
+from contradict.types import CONTRADICTION, NLI_LABELS, Contradiction, PairScores, ScoreWeights
 
 #: Pairs at or above this relatedness keep their full contradiction probability; below it the
 #: probability is scaled down linearly (0 relatedness → score 0).
@@ -47,26 +48,46 @@ def relatedness_weight(relatedness: np.ndarray, full: float = DEFAULT_RELATEDNES
     return np.minimum(1.0, np.maximum(relatedness, 0.0) / full).astype(np.float32)
 
 
-def verdicts(scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> PairVerdicts:
+def weighted_score(features: np.ndarray, weights: ScoreWeights) -> np.ndarray:
+    """sigmoid(intercept + features[:, chosen] @ coefficients) of a (m, len(FEATURES)) feature array."""
+    unknown = [f for f in weights.features if f not in FEATURES]
+    if unknown:
+        raise ValueError(f"unknown score features {unknown}; available: {', '.join(FEATURES)}")
+    cols = [FEATURES.index(f) for f in weights.features]
+    z = weights.intercept + features[:, cols].astype(np.float64) @ np.asarray(weights.coefficients, dtype=np.float64)
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def verdicts(
+    scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL, weights: ScoreWeights | None = None
+) -> PairVerdicts:
+    """P(contradiction) of the higher direction, and the score: that probability × the relatedness weight,
+    or, with ``weights``, the fitted score over the pair features."""
     fwd = scores.forward[:, CONTRADICTION]
     bwd = scores.backward[:, CONTRADICTION]
     p = np.maximum(fwd, bwd).astype(np.float32)
+    if weights is not None:
+        return PairVerdicts(p, fwd >= bwd, weighted_score(pair_features(scores), weights))
     return PairVerdicts(
         p, fwd >= bwd, (p * relatedness_weight(scores.relatedness, relatedness_full)).astype(np.float32)
     )
 
 
-def highest_score(scores: PairScores | None, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> float | None:
+def highest_score(
+    scores: PairScores | None, relatedness_full: float = DEFAULT_RELATEDNESS_FULL, weights: ScoreWeights | None = None
+) -> float | None:
     """The best pair's score, reported or not (None when no pair was scored): what a threshold would have to
     be lowered to for anything to be reported."""
     if scores is None or len(scores.pairs) == 0:
         return None
-    return float(verdicts(scores, relatedness_full).score.max())
+    return float(verdicts(scores, relatedness_full, weights).score.max())
 
 
-def rank(scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL) -> np.ndarray:
+def rank(
+    scores: PairScores, relatedness_full: float = DEFAULT_RELATEDNESS_FULL, weights: ScoreWeights | None = None
+) -> np.ndarray:
     """Row indices of all pairs, best first; ties broken by claim ids, so the order is deterministic."""
-    v = verdicts(scores, relatedness_full)
+    v = verdicts(scores, relatedness_full, weights)
     return np.lexsort((scores.pairs[:, 1], scores.pairs[:, 0], -v.score.astype(np.float64)))
 
 
@@ -76,16 +97,17 @@ def aggregate(
     threshold: float,
     top: int | None = None,
     relatedness_full: float = DEFAULT_RELATEDNESS_FULL,
+    weights: ScoreWeights | None = None,
 ) -> tuple[Contradiction, ...]:
     """Pairs whose score reaches ``threshold``, highest first, at most ``top`` of them."""
     if top is not None and top < 0:
         raise ValueError(f"top must be >= 0, got {top}")
     if len(scores.pairs) == 0:
         return ()
-    v = verdicts(scores, relatedness_full)
+    v = verdicts(scores, relatedness_full, weights)
     by_id = {c.id: c for c in scores.claims}
     out: list[Contradiction] = []
-    for k in rank(scores, relatedness_full).tolist():
+    for k in rank(scores, relatedness_full, weights).tolist():
         if v.score[k] < threshold or (top is not None and len(out) >= top):
             break
         a, b = (int(x) for x in scores.pairs[k])
