@@ -70,22 +70,30 @@ def read_document(path: str, *, encoding: str = "utf-8", input_format: InputForm
             data = p.read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return document_from_bytes(data, path, encoding=encoding, input_format=input_format)
+
+
+def document_from_bytes(
+    data: bytes, name: str, *, encoding: str = "utf-8", input_format: InputFormat = InputFormat.auto
+) -> Document:
+    """The contents of a file, an upload or stdin → a :class:`Document` with id ``name``; under ``auto`` the
+    name's extension picks the format. Empty or whitespace-only documents are input errors."""
     if not data:
-        raise InputError(f"{path}: empty file")
-    fmt = detect_format(path) if input_format is InputFormat.auto else InputFormat(input_format)
+        raise InputError(f"{name}: empty file")
+    fmt = detect_format(name) if input_format is InputFormat.auto else InputFormat(input_format)
     if fmt is InputFormat.docx:
-        text = docx_text(data, path)
+        text = docx_text(data, name)
         if not text.strip():
-            raise InputError(f"{path}: the .docx file has no text")
-        return Document(id=path, text=text)
-    text = decode(data, path, encoding)
+            raise InputError(f"{name}: the .docx file has no text")
+        return Document(id=name, text=text)
+    text = decode(data, name, encoding)
     if not text.strip():
-        raise InputError(f"{path}: contains only whitespace")
+        raise InputError(f"{name}: contains only whitespace")
     if fmt is InputFormat.markdown:
-        return Document(id=path, text=text, view=markdown_view(text))
+        return Document(id=name, text=text, view=markdown_view(text))
     if fmt is InputFormat.html:
         view = html_view(text)
         if not view.strip():
-            raise InputError(f"{path}: the page has no text outside its markup")
-        return Document(id=path, text=text, view=view)
-    return Document(id=path, text=text)
+            raise InputError(f"{name}: the page has no text outside its markup")
+        return Document(id=name, text=text, view=view)
+    return Document(id=name, text=text)
