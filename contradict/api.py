@@ -261,7 +261,8 @@ def detect(
     pairer = pairer or Pairer()
     emb = None
     if len(claims) >= 2:
-        emb = (embedder or get_embedder(backend, Precision(precision))).embed([c.text for c in claims])
+        embed_with = embedder or get_embedder((fast or reporting).backend, Precision(precision))
+        emb = embed_with.embed([c.text for c in claims])
     pairs = pairer.run(claims, emb)
     if sources:
         source_ids = {d.id for d in sources}
