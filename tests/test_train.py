@@ -502,7 +502,7 @@ def test_teacher_scoring_resumes_at_the_next_chunk(tmp_path: Path, monkeypatch: 
     def counted(self: NLIScorer, pairs: list[tuple[str, str]], **kw: object) -> np.ndarray:
         calls.append(len(pairs))
         if len(calls) in dies_at:
-            raise KeyboardInterrupt  # the session ends
+            raise KeyboardInterrupt  # the run stops
         return real(self, pairs, **kw)
 
     monkeypatch.setattr(NLIScorer, "predict", counted)

@@ -2,7 +2,7 @@
 
 One function, :func:`train`, driven by a frozen :class:`TrainConfig`; ``contradict train`` is a thin
 wrapper. The recipe is seeded, saves checkpoints every ``checkpoint_every`` steps and resumes from the
-newest one, so a long run can span several sessions. The result is a Hugging Face sequence-classification
+newest one, so a long run can be stopped and continued. The result is a Hugging Face sequence-classification
 checkpoint (safetensors, fp16 on disk) with ``id2label`` set, loadable by :class:`contradict.pipeline.nli.NLIScorer`.
 """
 

@@ -24,7 +24,7 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
 
     Cached in the checkpoint directory (keyed by the teacher and the examples), so a resumed run does not
     score the pool again; scored in chunks of :data:`TEACHER_CHUNK` pairs, each saved as it is done, so a
-    session that ends while the teacher scores resumes at the next chunk.
+    run that stops while the teacher scores resumes at the next chunk.
     """
     from contradict.pipeline.nli import NLIScorer, Precision
     from contradict.types import NLI_LABELS
@@ -46,7 +46,7 @@ def teacher_log_probs(config: TrainConfig, examples: Sequence[Example]) -> np.nd
         cache.parent.mkdir(parents=True, exist_ok=True)
     parts: list[np.ndarray] = []
     for index, begin in enumerate(range(0, len(pairs), TEACHER_CHUNK)):
-        # each chunk is saved as it is scored, so a session that ends mid-pool resumes at the next chunk
+        # each chunk is saved as it is scored, so a run that stops mid-pool resumes at the next chunk
         part = cache.with_name(f"{cache.stem}.part{index:04d}.npy") if cache is not None else None
         if part is not None and part.is_file():
             parts.append(np.load(part))
