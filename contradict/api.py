@@ -254,7 +254,8 @@ def detect(
         ids = [d.id for d in docs]
         if len(set(ids)) != len(ids):
             raise ConfigError(f"document ids must be unique across drafts and sources, got {ids}")
-    segmentation = (segmenter or Segmenter()).run(docs)
+    source_ids = frozenset(d.id for d in sources)
+    segmentation = (segmenter or Segmenter()).run(docs, sources=source_ids)
     claims = segmentation.claims
     if ClaimViews(views) is ClaimViews.core:
         claims = Simplifier().run(claims)
@@ -263,15 +264,7 @@ def detect(
     if len(claims) >= 2:
         embed_with = embedder or get_embedder((fast or reporting).backend, Precision(precision))
         emb = embed_with.embed([c.text for c in claims])
-    pairs = pairer.run(claims, emb)
-    if sources:
-        source_ids = {d.id for d in sources}
-        in_source = {c.id: c.document in source_ids for c in claims}
-        pairs = [
-            p
-            for p in pairs
-            if in_source[p.a] != in_source[p.b] or (also_internal and not (in_source[p.a] or in_source[p.b]))
-        ]
+    pairs = pairer.run(claims, emb, sources=source_ids, also_internal=also_internal)
     logger.info("%d claims, %d skipped, %d candidate pairs", len(claims), len(segmentation.skipped), len(pairs))
     judged = 0
     if pairs:

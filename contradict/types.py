@@ -43,6 +43,35 @@ class ClaimViews(str, Enum):
     core = "core"
 
 
+class Role(str, Enum):
+    """A claim's document under ``against``: a ``draft`` being checked or a ``source`` it is checked against."""
+
+    draft = "draft"
+    source = "source"
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """A fitted score: sigmoid(intercept + sum of coefficient × pair feature) in place of P(contradiction) ×
+    relatedness weight. Stored in a model's settings (``score_weights``); feature names are those of
+    :data:`contradict.pipeline.features.FEATURES`."""
+
+    features: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    intercept: float = 0.0
+
+    def __post_init__(self) -> None:
+        if len(self.features) != len(self.coefficients):
+            raise ValueError(f"{len(self.features)} features but {len(self.coefficients)} coefficients")
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> ScoreWeights:
+        return cls(tuple(raw["features"]), tuple(float(c) for c in raw["coefficients"]), float(raw["intercept"]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": list(self.features), "coefficients": list(self.coefficients), "intercept": self.intercept}
+
+
 @dataclass(frozen=True)
 class Document:
     """A text to check; ``id`` is how reports name it (the path as given, ``-`` for stdin).
@@ -72,6 +101,7 @@ class Claim:
     speaker: str | None = None  # who makes the claim (reported speech); None: the narrator
     sentence: int | None = None  # index of the sentence it came from in its document (clauses share it)
     core: str | None = None  # the claim without trailing non-restrictive detail (views=core), None: not cut
+    role: Role | None = None  # draft or source when drafts are checked against sources; None otherwise
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +112,7 @@ class Claim:
             "document": self.document,
             "speaker": self.speaker,
             "core": self.core,
+            "role": None if self.role is None else self.role.value,
         }
 
 
@@ -191,9 +222,14 @@ class Contradiction:
 
     @property
     def kind(self) -> str:
-        """``between_sources`` when the two claims have different speakers (the narrator counts as one),
-        else ``self``: the same voice contradicting itself."""
-        return "self" if self.claim_a.speaker == self.claim_b.speaker else "between_sources"
+        """Whose claims disagree. Claims of two documents are never one voice: ``draft_vs_source`` when one is
+        a draft's and the other a source's (``against``), else ``between_documents``. Within a document,
+        ``between_sources`` when the two claims have different speakers (the narrator counts as one), else
+        ``self``: the same voice contradicting itself."""
+        a, b = self.claim_a, self.claim_b
+        if a.document != b.document:
+            return "draft_vs_source" if {a.role, b.role} == {Role.draft, Role.source} else "between_documents"
+        return "self" if a.speaker == b.speaker else "between_sources"
 
     @property
     def core_texts(self) -> tuple[str, str] | None:
@@ -231,6 +267,7 @@ class Report:
     scores: PairScores | None = field(default=None, compare=False, repr=False)
     documents: tuple[str, ...] = ()
     relatedness_full: float = 0.5  # the relatedness weighting the scores were ranked with
+    score_weights: ScoreWeights | None = None  # the fitted score the pairs were ranked with, if any
     precision: str = "fp32"  # the inference precision the model ran at (``auto`` resolved)
     backend: str = "torch"  # what ran the model: torch or onnx (``auto`` resolved)
     highest_score: float | None = None  # the best pair's score, reported or not; None when no pair was scored

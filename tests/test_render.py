@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 import contradict
 from contradict.cli import app
-from contradict.render import render_html, render_markdown
+from contradict.pipeline.pairing import DEFAULT_SOURCE_K
+from contradict.render import render_html, render_json, render_markdown
 
 from .conftest import FakeEmbedder, FakeScorer
 
@@ -154,3 +155,84 @@ def test_text_output_says_what_the_best_pair_scored_when_nothing_is_reported() -
     assert f"`--threshold {m.group(2)}` would report it" in render_markdown(high)
     assert f"<code>--threshold {m.group(2)}</code> would report it" in render_html(high, {"draft.txt": EVIL})
     assert "below the threshold" not in render_markdown(lowered) + render_html(lowered, {"draft.txt": EVIL})
+
+
+def _kinds_report() -> contradict.Report:
+    """One pair of each kind, built by hand: within a document (one voice, two speakers), across two
+    documents, and a draft against its source."""
+    from contradict.types import Claim, Contradiction, Role
+
+    draft = [Claim(0, "The bridge opened in May.", 0, 25, "draft.txt", role=Role.draft)]
+    source = [
+        Claim(1, "The bridge opened in June.", 0, 26, "source.txt", role=Role.source),
+        Claim(2, "The bridge did not open.", 27, 51, "source.txt", speaker="Engineers", role=Role.source),
+    ]
+    plain = [Claim(3, "The road is open.", 0, 17, "a.txt"), Claim(4, "The road is not open.", 18, 39, "a.txt")]
+    other = [Claim(5, "The road is closed.", 0, 19, "b.txt")]
+    pairs = [(draft[0], source[0]), (source[0], source[1]), (plain[0], plain[1]), (plain[0], other[0])]
+    found = tuple(Contradiction(a, b, 0.9, 0.9, 1.0, "a->b", {"contradiction": 0.9}) for a, b in pairs)
+    return contradict.Report(
+        "fake-nli",
+        0.5,
+        tuple(draft + source + plain + other),
+        found,
+        documents=("draft.txt", "source.txt", "a.txt", "b.txt"),
+    )
+
+
+def test_kinds_tell_drafts_against_sources_documents_and_voices_apart() -> None:
+    report = _kinds_report()
+    assert [c.kind for c in report.contradictions] == [
+        "draft_vs_source",
+        "between_sources",
+        "self",
+        "between_documents",
+    ]
+    data = json.loads(render_json(report))
+    assert [c["kind"] for c in data["contradictions"]] == [c.kind for c in report.contradictions]
+    assert [c["role"] for c in data["claims"]] == ["draft", "source", "source", None, None, None]
+
+
+def test_every_renderer_names_each_kind() -> None:
+    from rich.console import Console
+
+    from contradict.render import render_text
+
+    report = _kinds_report()
+    console = Console(record=True, width=120)
+    render_text(report, console)
+    texts = {"draft.txt": "The bridge opened in May.", "a.txt": "The road is open. The road is not open."}
+    outputs = {
+        "text": console.export_text(),
+        "markdown": render_markdown(report),
+        "html": render_html(report, texts),
+    }
+    for name, out in outputs.items():
+        for label in ("draft vs source", "between sources", "self-contradiction", "between documents"):
+            assert label in out, (name, label)
+
+
+def test_against_reports_draft_vs_source_and_pairs_every_draft_claim(tmp_path: Path, fake_pipeline) -> None:
+    """A draft of 25 near-identical claims against a source of 40: every draft claim meets the source claim
+    that negates it (the neighbour search runs over the source claims only; over drafts and sources together,
+    the draft claims' nearest neighbours are each other), and each such pair is draft_vs_source."""
+    draft, source = tmp_path / "draft.txt", tmp_path / "source.txt"
+    places = [f"Town{chr(65 + i)}" for i in range(25)]
+    draft.write_text(
+        "".join(f"The new school in {p} has opened its doors to pupils.\n" for p in places), encoding="utf-8"
+    )
+    source.write_text(
+        "The new school in the town has not opened its doors to pupils.\n"
+        + "".join(f"Rainfall in region {i} was about average for the season.\n" for i in range(39)),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(draft), "--against", str(source), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    roles = {c["id"]: c["role"] for c in data["claims"]}
+    drafts = {i for i, r in roles.items() if r == "draft"}
+    assert len(drafts) == 25 and len(roles) == 65 and set(roles.values()) == {"draft", "source"}
+    assert data["pairs_scored"] <= 25 * DEFAULT_SOURCE_K  # pruned: k source claims per draft claim, not 25 x 40
+    found = data["contradictions"]
+    assert {c["claim_a"]["id"] for c in found} == drafts  # every draft claim met the negating source claim
+    assert {c["kind"] for c in found} == {"draft_vs_source"}

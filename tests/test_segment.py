@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from contradict.pipeline.segment import Segmenter, non_claim_reason, split_clauses, split_sentences
-from contradict.types import Document
+from contradict.types import Document, Role
 
 from .conftest import EXAMPLE
 
@@ -183,3 +183,17 @@ def test_a_repeated_sentence_is_skipped_as_duplicate() -> None:
     result = Segmenter().run([Document("d", text)])
     assert len(result.claims) == 1
     assert [s.reason for s in result.skipped] == ["duplicate", "too_short"]
+
+
+def test_claims_know_whether_they_come_from_a_draft_or_a_source() -> None:
+    docs = [
+        Document("draft.txt", "The bridge opened in May last year."),
+        Document("source.txt", "The bridge opened in June last year. Officials said it cost more."),
+    ]
+    checked = Segmenter().run(docs, sources={"source.txt"}).claims
+    assert [(c.document, c.role) for c in checked] == [
+        ("draft.txt", Role.draft),
+        ("source.txt", Role.source),
+        ("source.txt", Role.source),
+    ]
+    assert {c.role for c in Segmenter().run(docs).claims} == {None}  # no sources: no roles

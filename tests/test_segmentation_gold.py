@@ -57,6 +57,7 @@ def test_a_gold_text_missing_from_its_story_is_refused(tmp_path: Path) -> None:
 # (README); the rules may not fall below them. The held-out story is reported, not asserted.
 DEVELOPMENT_FLOORS = {
     "russia-syria-airstrikes.txt": (1.0, 1.0, 0.975),
+    "false-frames.txt": (1.0, 1.0, 1.0),
     "rivers-clinic.txt": (1.0, 1.0, 1.0),
     "ferguson-bean-bag.txt": (0.88, 0.83, 1.0),
     "tridevil-hoax.txt": (0.75, 0.75, 1.0),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from contradict.pipeline.attribution import attribute, quotes_balanced
 from contradict.pipeline.speakers import SpeakerTracker
-from contradict.types import Claim, Document, Skipped
+from contradict.types import Claim, Document, Role, Skipped
 
 _LINE = re.compile(r"[^\n]+")
 
@@ -110,11 +110,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 def looks_non_english(sentence: str) -> bool:
     """True when a sentence is most likely not English: mostly non-Latin letters, or (five words or more)
     more function words of other languages than of English. The shipped model reads English only."""
-    letters = [ch for ch in sentence if ch.isalpha()]
-    if not letters:
-        return False
-    if sum(ch.isascii() for ch in letters) < 0.5 * len(letters):
-        return True
+    if not sentence.isascii():  # an ASCII sentence has Latin letters only: straight to the function words
+        letters = [ch for ch in sentence if ch.isalpha()]
+        if not letters:
+            return False
+        if sum(ch.isascii() for ch in letters) < 0.5 * len(letters):
+            return True
     words = [w.lower() for w in _WORD.findall(sentence)]
     if len(words) < 5:
         return False
@@ -180,10 +181,13 @@ class Segmenter:
         self.attribution = attribution
         self.clauses = clauses
 
-    def run(self, documents: Sequence[Document]) -> Segmentation:
+    def run(self, documents: Sequence[Document], *, sources: Collection[str] = ()) -> Segmentation:
+        """``sources``: ids of source documents that the others (drafts) are checked against; when given, each
+        claim's ``role`` says which it comes from."""
         claims: list[Claim] = []
         skipped: list[Skipped] = []
         for doc in documents:
+            role = None if not sources else Role.source if doc.id in sources else Role.draft
             speakers = SpeakerTracker()
             unattributed: list[int] = []  # claims of the open quotation, its speaker not yet known
             seen: set[str] = set()
@@ -208,12 +212,12 @@ class Segmenter:
                 seen.add(key)
                 if reason is not None:
                     skipped.append(Skipped(sentence, start, end, doc.id, reason))
-                    speakers.skip(_typewriter_quotes(source[start:end]))
+                    speakers.skip(typewriter_quotes(source[start:end]))
                     if not speakers.in_quote:
                         unattributed.clear()
                     continue
                 if self.attribution:
-                    raw = _typewriter_quotes(source[start:end])
+                    raw = typewriter_quotes(source[start:end])
                     att = attribute(raw, self.min_words)
                     speaker = speakers.update(raw, att)
                     first = len(claims)
@@ -226,7 +230,7 @@ class Segmenter:
                                 skipped.append(Skipped(text, a + s, a + e, doc.id, "duplicate"))
                                 continue
                             seen_claims.add(claim_key)
-                            claims.append(Claim(len(claims), text, a + s, a + e, doc.id, speaker, number))
+                            claims.append(Claim(len(claims), text, a + s, a + e, doc.id, speaker, number, role=role))
                     if speakers.in_quote and speaker is None:
                         unattributed.extend(range(first, len(claims)))
                     elif not speakers.in_quote:
@@ -235,7 +239,7 @@ class Segmenter:
                                 claims[k] = dataclasses.replace(claims[k], speaker=speaker)
                         unattributed.clear()
                 else:
-                    claims.append(Claim(len(claims), sentence, start, end, doc.id, None, number))
+                    claims.append(Claim(len(claims), sentence, start, end, doc.id, None, number, role=role))
         return Segmentation(tuple(claims), tuple(skipped))
 
 
@@ -287,7 +291,7 @@ def normalise_claim(text: str) -> str:
     return " ".join(text.strip(OUTER_MARKS).split())
 
 
-def _typewriter_quotes(sentence: str) -> str:
+def typewriter_quotes(sentence: str) -> str:
     """Two apostrophes typed as a closing double quote (`…,'' Tinkle said`) read as one; same length, so the
     offsets found in it index the original."""
     return sentence.replace("''", '" ')

@@ -18,3 +18,17 @@ def below_threshold_note(report: Report, code: str = "{}") -> str | None:
         f"The best pair scored {best:.2f}, below the threshold; "
         f"{code.format(f'--threshold {math.floor(best * 100) / 100:.2f}')} would report it."
     )
+
+
+#: How each renderer names a pair's kind (:attr:`contradict.types.Contradiction.kind`).
+KIND_LABELS = {
+    "self": "self-contradiction",
+    "between_sources": "between sources",
+    "draft_vs_source": "draft vs source",
+    "between_documents": "between documents",
+}
+
+
+def kind_label(kind: str) -> str:
+    """The words a report shows for a pair's kind (the kind itself when it has no label)."""
+    return KIND_LABELS.get(kind, kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from contradict.render.hints import below_threshold_note
+from contradict.render.hints import below_threshold_note, kind_label
 from contradict.types import Claim, Report
 
 _CSS = """
@@ -52,11 +52,10 @@ def render_html(report: Report, texts: dict[str, str]) -> str:
                 involved[claim.document].append(claim)
     pairs = []
     for rank, c in enumerate(report.contradictions, 1):
-        kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
         probs = ", ".join(f"{escape(k)} {v:.2f}" for k, v in c.probabilities.items())
         pairs.append(
             f'<div class="pair" id="pair-{rank}"><div><span class="score">#{rank} score {c.score:.2f}</span> '
-            f'{kind} <span class="meta">P(contradiction) {c.p_contradiction:.2f} ({probs}); '
+            f'{kind_label(c.kind)} <span class="meta">P(contradiction) {c.p_contradiction:.2f} ({probs}); '
             f"relatedness {c.relatedness:.2f}</span></div>"
             f"{_claim_html('A', c.claim_a)}{_claim_html('B', c.claim_b)}"
             + "".join(f'<div class="meta">numbers differ: {escape(note)}</div>' for note in c.mismatches)

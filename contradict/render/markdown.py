@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contradict.render.hints import below_threshold_note
+from contradict.render.hints import below_threshold_note, kind_label
 from contradict.types import Claim, Report
 
 
@@ -32,10 +32,9 @@ def render_markdown(report: Report) -> str:
     if note is not None:
         lines += [note, ""]
     for rank, c in enumerate(report.contradictions, 1):
-        kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
         probs = ", ".join(f"{k} {v:.2f}" for k, v in c.probabilities.items())
         lines += [
-            f"## {rank}. score {c.score:.2f} — {kind}",
+            f"## {rank}. score {c.score:.2f} — {kind_label(c.kind)}",
             "",
             f"- A: {_claim(c.claim_a)}",
             f"- B: {_claim(c.claim_b)}",

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from contradict.render.hints import below_threshold_note
+from contradict.render.hints import below_threshold_note, kind_label
 from contradict.types import Claim, Report
 
 
@@ -40,8 +40,7 @@ def render_text(report: Report, console: Console, *, verbose: bool = False) -> N
         # the figures go in the body: a panel title longer than the terminal is cut off
         lines.append(Text(f"P(contradiction) {c.p_contradiction:.2f} · relatedness {c.relatedness:.2f}", style="dim"))
         body = Group(*lines)
-        kind = "between sources" if c.kind == "between_sources" else "self-contradiction"
-        title = f"#{rank}  score {c.score:.2f}  {kind}"
+        title = f"#{rank}  score {c.score:.2f}  {kind_label(c.kind)}"
         console.print(Panel(body, title=title, title_align="left", border_style="red"))
     if verbose and report.skipped:
         table = Table(title="Not sent to the model", show_lines=False)
