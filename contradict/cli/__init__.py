@@ -6,12 +6,12 @@ itself on ``app`` when imported here.
 
 from __future__ import annotations
 
-from contradict.cli import check, evaluate, model
+from contradict.cli import batch, check, evaluate, model, serve
 from contradict.cli.app import app
 
 __all__ = ["app", "run"]
 
-_COMMANDS = (check, evaluate, model)  # imported for their @app.command registrations
+_COMMANDS = (batch, check, evaluate, model, serve)  # imported for their @app.command registrations
 
 
 def run() -> None:
