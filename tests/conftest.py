@@ -4,7 +4,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -84,8 +84,54 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakeScorer:
     return scorer
 
 
-_WORDS = "the a cat dog sat on mat is not no there were sky blue red it rains today sun"
-VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(_WORDS.split()))]
+_WORDS = (
+    "the a cat dog sat on mat is not no never there were sky blue red it rains today sun "
+    "country s first raids they hit nothing at all"
+)
+#: Quote marks and dashes are tokens of their own, so a model can tell "country's" (tokens country ' s) from
+#: "country’s" (country [UNK] s): the test of the scorer's quote normalisation needs that.
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "'", '"', "-", ".", *sorted(set(_WORDS.split()))]
+
+#: What the session's tiny model learns in a few steps: a negation on one side only is a contradiction, a
+#: hypothesis that repeats (part of) its premise an entailment, anything else neutral.
+TINY_NLI = [
+    ("the cat sat on the mat", "the cat sat on the mat", "entailment"),
+    ("the sky is blue", "the sky is blue", "entailment"),
+    ("it rains today", "it rains", "entailment"),
+    ("the dog sat", "the dog sat on the mat", "entailment"),
+    ("the cat sat on the mat", "the cat is not on the mat", "contradiction"),
+    ("the sky is blue", "the sky is not blue", "contradiction"),
+    ("it rains today", "it never rains", "contradiction"),
+    ("there were dogs", "there were no dogs", "contradiction"),
+    ("the cat sat", "the sun is red", "neutral"),
+    ("it rains", "the dog sat on the mat", "neutral"),
+    ("the sky is blue", "a cat sat", "neutral"),
+    ("the sun is red today", "there were dogs", "neutral"),
+]
+
+
+def _fit(model: Any, tokenizer: Any, steps: int) -> None:
+    """A few full-batch AdamW steps on :data:`TINY_NLI`, each label sent to the model's own column."""
+    import torch
+
+    from contradict.pipeline.nli import label_order
+
+    columns = label_order(model.config.id2label)
+    enc = tokenizer([p for p, _, _ in TINY_NLI], [h for _, h, _ in TINY_NLI], padding=True, return_tensors="pt")
+    target = torch.tensor([columns[NLI_LABELS.index(label)] for _, _, label in TINY_NLI])
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tensors this small: 0.3 s on one thread, 10 s on two of a busy machine
+    model.train()
+    try:
+        for _ in range(steps):
+            loss = model(**enc, labels=target).loss
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    finally:
+        torch.set_num_threads(threads)
+    model.eval()
 
 
 def build_tiny_model(
@@ -93,9 +139,17 @@ def build_tiny_model(
     id2label: dict[int, str] | None = None,
     weights: str = "safetensors",
     encoder: Literal["bert", "mpnet"] = "bert",
+    *,
+    train_steps: int = 0,
+    seed: int = 0,
 ) -> Path:
-    """A randomly initialised 2-layer classifier with its own tiny tokenizer: ``encoder`` bert (WordPiece,
-    segment ids) or mpnet (no segment ids, as all-mpnet-base-v2 and RoBERTa-style encoders)."""
+    """A 2-layer classifier with its own tiny tokenizer: ``encoder`` bert (WordPiece, segment ids) or mpnet
+    (no segment ids, as all-mpnet-base-v2 and RoBERTa-style encoders).
+
+    Its weights are drawn ten times wider than BERT's (initializer_range 0.2, not 0.02), so that its
+    probabilities differ between inputs by about 1e-2 rather than 1e-5; ``train_steps`` > 0 then trains it
+    on :data:`TINY_NLI` (the session's ``tiny_model``: 60 steps, about a second), after which it reads a
+    one-sided negation as a contradiction."""
     import torch
     from transformers import (
         BertConfig,
@@ -106,7 +160,7 @@ def build_tiny_model(
         MPNetTokenizerFast,
     )
 
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     path.mkdir(parents=True, exist_ok=True)
     labels = id2label or {0: "CONTRADICTION", 1: "Entailment", 2: "neutral"}
     if encoder == "mpnet":
@@ -115,8 +169,7 @@ def build_tiny_model(
         config_class, model_class = MPNetConfig, MPNetForSequenceClassification
     else:
         vocab = VOCAB
-        (path / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
-        tokenizer = BertTokenizerFast(vocab_file=str(path / "vocab.txt"), model_max_length=64)
+        tokenizer = BertTokenizerFast(vocab={w: i for i, w in enumerate(vocab)}, model_max_length=64)
         config_class, model_class = BertConfig, BertForSequenceClassification
     config = config_class(
         vocab_size=len(vocab),
@@ -128,8 +181,11 @@ def build_tiny_model(
         num_labels=len(labels),
         id2label=labels,
         label2id={v: k for k, v in labels.items()},
+        initializer_range=0.2,
     )
     model = model_class(config).eval()
+    if train_steps:
+        _fit(model, tokenizer, train_steps)
     if weights == "safetensors":
         model.save_pretrained(path, safe_serialization=True)
     elif weights == "bin":  # a pickle checkpoint, as older transformers wrote them
@@ -143,7 +199,14 @@ def build_tiny_model(
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+    """The tiny model trained for a few steps (see :func:`build_tiny_model`); tests that change it copy it."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model", train_steps=60)
+
+
+def row_gap(probs: np.ndarray) -> float:
+    """The smallest largest-difference between two rows of ``probs``: how far apart the fixture model puts
+    different inputs, so a test can say its tolerance would notice two rows trading places."""
+    return min(float(np.abs(a - b).max()) for i, a in enumerate(probs) for b in probs[i + 1 :])
 
 
 __all__ = ["NLI_LABELS"]

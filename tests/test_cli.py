@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from contradict.cli import app
 from .conftest import EXAMPLE, FakeEmbedder, build_tiny_model
 
 runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures"
 CONTRA = "The sky is blue over the city today.\nThe sky is not blue over the city today.\n"
 CALM = "The cat sat on the mat today.\nThe dog sat on the mat today.\n"
 
@@ -202,6 +204,7 @@ def test_non_english_sentences_are_flagged_not_scored(tmp_path: Path, fake_pipel
     assert "non-English" in result.stderr and "unverified" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_10_mb_input_runs_with_bounded_memory(tmp_path: Path, fake_pipeline) -> None:
     """10 MB of text through the CLI with the fake scorer: auto pairing keeps the pair count linear."""
     import tracemalloc
@@ -254,3 +257,45 @@ def test_neighbours_option_sets_k(fake_pipeline) -> None:
     assert 0 < counts["1"] < counts["5"]
     bad = runner.invoke(app, ["check", str(EXAMPLE), "--neighbours", "0"])
     assert bad.exit_code == 2
+
+
+def _offered(command: str, option: str) -> list[str]:
+    """The values `contradict COMMAND --help` lists for OPTION (rendered as <a|b|c>)."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    match = re.search(rf"{option}\b[^<\n]*<([\w|]+)>", result.stdout)
+    assert match, result.stdout
+    return match.group(1).split("|")
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "offered"),
+    [
+        ("check", "--format", ["text", "json", "jsonl", "markdown", "html"]),
+        ("check", "--backend", ["auto", "torch", "onnx"]),
+        ("eval", "--format", ["text", "json"]),
+        ("eval", "--backend", ["torch", "onnx"]),
+    ],
+)
+def test_help_offers_what_the_command_takes(command: str, option: str, offered: list[str]) -> None:
+    assert _offered(command, option) == offered
+
+
+def _command_line(command: str, option: str, value: str) -> list[str]:
+    target = EXAMPLE if command == "check" else FIXTURES / "snli_dev_sample.jsonl"
+    return [command, str(target), option, value]
+
+
+@pytest.mark.parametrize(("command", "option"), [(c, o) for c in ("check", "eval") for o in ("--format", "--backend")])
+def test_every_offered_value_is_accepted(command: str, option: str, fake_pipeline) -> None:
+    for value in _offered(command, option):
+        result = runner.invoke(app, _command_line(command, option, value))
+        assert result.exit_code in (0, 1), (value, result.output)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--format", "markdown"), ("--format", "jsonl"), ("--backend", "auto")])
+def test_eval_refuses_what_it_does_not_offer_before_running(option: str, value: str, fake_pipeline) -> None:
+    result = runner.invoke(app, _command_line("eval", option, value))
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.output
+    assert fake_pipeline.calls == []  # refused by the option parser, not after loading or scoring

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from contradict.errors import ModelError
+from contradict.pipeline import nli
 from contradict.pipeline.nli import NLIScorer, Precision, label_order, model_text, resolve_model
 
-from .conftest import build_tiny_model
+from .conftest import TINY_NLI, build_tiny_model, row_gap
 
 
 @pytest.mark.parametrize(
@@ -48,12 +49,23 @@ def test_rows_are_probabilities_in_input_order(tiny_model: Path) -> None:
         ("the sky is blue", "the sky is not blue"),
         ("sun", "the sun is red today"),
     ]
-    scorer = NLIScorer(tiny_model, batch_size=2)
+    scorer = NLIScorer(tiny_model, batch_size=2, precision="fp32")  # bf16 rows shift with the padding (~1e-3)
     batched = scorer.predict(pairs)
     assert batched.shape == (5, 3)
     np.testing.assert_allclose(batched.sum(axis=1), 1.0, rtol=1e-5)
     one_by_one = np.vstack([scorer.predict([p]) for p in pairs])
     np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
+    # the batches run longest first: two rows put back in the wrong places would be off by at least this
+    assert row_gap(one_by_one) > 1e-3
+
+
+def test_the_tiny_model_reads_a_negation_as_a_contradiction(tiny_model: Path) -> None:
+    """The fixture model learnt something, and its CONTRADICTION column (0) lands in canonical column 2."""
+    probs = NLIScorer(tiny_model, precision="fp32").predict(
+        [("the sky is blue", "the sky is not blue"), ("the sky is blue", "the sky is blue")]
+    )
+    assert probs[0].argmax() == 2
+    assert probs[1].argmax() == 0
 
 
 def test_model_text_writes_typographic_punctuation_in_ascii() -> None:
@@ -63,11 +75,18 @@ def test_model_text_writes_typographic_punctuation_in_ascii() -> None:
     assert model_text("plain ASCII stays as it is.") == "plain ASCII stays as it is."
 
 
-def test_scorer_reads_curly_and_straight_quotes_alike(tiny_model: Path) -> None:
+def test_scorer_reads_curly_and_straight_quotes_alike(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     scorer = NLIScorer(tiny_model)
-    curly = scorer.predict([("the country’s “first” raids", "they hit nothing — nothing at all")])
-    straight = scorer.predict([('the country\'s "first" raids', "they hit nothing -- nothing at all")])
+    pairs = [
+        ("the country’s “first” raids", "they hit nothing — nothing at all"),
+        ('the country\'s "first" raids', "they hit nothing -- nothing at all"),
+    ]
+    curly, straight = scorer.predict(pairs)
     np.testing.assert_allclose(curly, straight, atol=1e-6)
+    # the model itself reads the two apart (’ is [UNK] to it, ' a token): the equality is model_text's doing
+    monkeypatch.setattr(nli, "model_text", lambda text: text)
+    curly, straight = scorer.predict(pairs)
+    assert np.abs(curly - straight).max() > 1e-3
 
 
 def test_columns_follow_canonical_order_whatever_the_model_order(tmp_path: Path) -> None:
@@ -124,13 +143,18 @@ def test_hub_ids_pass_through() -> None:
     assert resolve_model("cross-encoder/nli-deberta-v3-xsmall") == "cross-encoder/nli-deberta-v3-xsmall"
 
 
-def test_bf16_and_int8_stay_close_to_fp32(tiny_model: Path) -> None:
-    pairs = [("the cat sat on the mat", "the dog sat"), ("it rains", "the sun is red")]
+def test_bf16_and_int8_stay_close_to_fp32(tiny_model: Path, tmp_path: Path) -> None:
+    one_of_each_label = [TINY_NLI[i][:2] for i in (3, 5, 8)]
+    pairs = [("the cat sat on the mat", "the dog sat"), ("it rains", "the sun is red"), *one_of_each_label]
     ref = NLIScorer(tiny_model, precision="fp32").predict(pairs)
     for precision in ("bf16", "int8"):
         out = NLIScorer(tiny_model, precision=precision).predict(pairs)
         np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-4)
         assert np.abs(out - ref).max() < 0.05
+    # 0.05 tells this model from another one of the same shape, and any two of its rows or columns apart
+    other = NLIScorer(build_tiny_model(tmp_path / "other", seed=1), precision="fp32").predict(pairs)
+    assert np.abs(other - ref).max() > 0.2
+    assert row_gap(ref) > 0.05 and row_gap(ref.T) > 0.05
 
 
 def test_auto_precision_is_bf16_only_with_native_bf16_instructions(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,6 @@ Exit codes: 0 ran, nothing found at the threshold · 1 ran, contradictions found
 error · 3 unexpected internal error (``--debug`` shows the traceback) · 130 interrupted.
 """
 
-
 from __future__ import annotations
 
 import contextlib
@@ -13,10 +12,11 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from contradict.errors import ContradictError
@@ -37,7 +37,17 @@ _state = {"debug": False}
 
 T = TypeVar("T")
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+
+def _format_option() -> Any:
+    """``--format``, the same on every command. A command offers only the formats it writes: check all of
+    :class:`OutputFormat`, eval a ``Literal`` of some members, which --help lists and the parser enforces
+    (any other value exits 2 before the command runs)."""
+    return typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+
+
+FormatOption = Annotated[OutputFormat, _format_option()]
+#: eval prints a table or JSON (its Markdown and plots go to --out-dir)
+EvalFormatOption = Annotated[Literal[OutputFormat.text, OutputFormat.json], _format_option()]
 ModelOption = Annotated[
     str | None, typer.Option("--model", "-m", help="Model directory or hub id (default: the shipped model).")
 ]
@@ -63,6 +73,11 @@ BackendOption = Annotated[
         help="What runs the model: auto (onnx for a short input, else torch), torch, onnx (ONNX Runtime, fp32).",
         case_sensitive=False,
     ),
+]
+#: eval scores whole datasets: no auto, which chooses by the length of one input in a fresh process
+EvalBackendOption = Annotated[
+    Literal[Backend.torch, Backend.onnx],
+    typer.Option(help="What runs the model: torch or onnx (ONNX Runtime, fp32).", case_sensitive=False),
 ]
 
 
@@ -93,7 +108,8 @@ def _run(body: Callable[[], T]) -> T:
     try:
         return body()
     except ContradictError as exc:
-        stderr.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # escaped: a message may hold brackets that are not markup ("pip install 'contradict[eval]'")
+        stderr.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("interrupted")
@@ -105,7 +121,8 @@ def _run(body: Callable[[], T]) -> T:
             traceback.print_exc()
         message = str(exc).splitlines()[0] if str(exc) else ""
         stderr.print(
-            f"[red]internal error:[/] {type(exc).__name__}: {message} (run with --debug for details)", highlight=False
+            f"[red]internal error:[/] {type(exc).__name__}: {escape(message)} (run with --debug for details)",
+            highlight=False,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -128,4 +145,3 @@ def progress_bars() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
             return lambda done, total: progress.update(task_id, completed=done, total=total)
 
         yield factory
-

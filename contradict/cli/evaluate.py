@@ -13,7 +13,8 @@ from rich.console import Console
 from contradict import __version__
 from contradict.cli.app import (
     EXIT_OK,
-    FormatOption,
+    EvalBackendOption,
+    EvalFormatOption,
     ModelOption,
     PrecisionOption,
     ThreadsOption,
@@ -36,16 +37,14 @@ def eval_command(
     ],
     model: ModelOption = None,
     precision: PrecisionOption = Precision.auto,
-    backend: Annotated[
-        Backend, typer.Option(help="What runs the model: torch or onnx (ONNX Runtime, fp32).", case_sensitive=False)
-    ] = Backend.torch,
+    backend: EvalBackendOption = Backend.torch,
     threads: ThreadsOption = None,
     views: ViewsOption = ClaimViews.full,
     limit: Annotated[int | None, typer.Option(min=1, help="Use the first N rows of each task.")] = None,
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Use this threshold instead of choosing one on dev data.")
     ] = None,
-    output_format: FormatOption = OutputFormat.text,
+    output_format: EvalFormatOption = OutputFormat.text,
     out_dir: Annotated[Path | None, typer.Option(help="Write results.json, results.md and PNG plots here.")] = None,
     data_root: Annotated[
         Path | None, typer.Option(help="Root of task data paths (default: $CONTRADICT_DATA or ../shared/data).")
@@ -74,11 +73,7 @@ def eval_command(
     from contradict.pipeline.nli import resolve_model
 
     def body() -> int:
-        if output_format not in (OutputFormat.text, OutputFormat.json):
-            raise ConfigError(f"eval supports --format text or json, not {output_format.value}")
         names = [t for spec in tasks for t in (sorted(available_tasks()) if spec == "all" else [spec])]
-        if backend is Backend.auto:
-            raise ConfigError("eval needs --backend torch or onnx")
         if save_thresholds and views is not ClaimViews.full:
             raise ConfigError("--save-thresholds stores check's defaults, measured with --views full only")
         scorer = get_scorer(None if model is None else resolve_model(model), precision, threads, backend)
@@ -154,4 +149,3 @@ def eval_command(
         return EXIT_OK
 
     raise typer.Exit(_run(body))
-

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import binomtest
 
 from contradict.errors import DataError
+from contradict.evaluation.extras import require
 from contradict.evaluation.metrics import (
     Interval,
     argmax_correct,
@@ -65,7 +65,8 @@ def compare_results(result: TaskResult, baseline: TaskResult) -> list[Comparison
         if "not_entailment" not in set(result.labels) and n:
             right_m, right_b = argmax_correct(y, result.probs), argmax_correct(y, baseline.probs)
             wins, losses = int((right_m & ~right_b).sum()), int((~right_m & right_b).sum())
-            p = binomtest(wins, wins + losses, 0.5).pvalue if wins + losses else 1.0
+            stats = require("scipy.stats", "the McNemar test of eval --baseline", "eval")
+            p = stats.binomtest(wins, wins + losses, 0.5).pvalue if wins + losses else 1.0
             interval = paired_difference_interval(weighted_mean(right_m), weighted_mean(right_b), n)
             out.append(
                 Comparison(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from contradict.evaluation.extras import require
 from contradict.evaluation.runner import TaskResult
 from contradict.types import NLI_LABELS
 
@@ -21,9 +22,7 @@ def _save(fig, path: Path) -> Path:
 def write_plots(result: TaskResult, out_dir: Path) -> list[Path]:
     if result.skipped is not None or result.scores is None:
         return []
-    import matplotlib
-
-    matplotlib.use("Agg")
+    require("matplotlib", "eval --out-dir plots", "eval").use("Agg")
     import matplotlib.pyplot as plt
     from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay
 

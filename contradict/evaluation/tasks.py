@@ -17,11 +17,13 @@ import os
 import random
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import yaml
 
 from contradict.errors import DataError
+from contradict.evaluation.extras import require
 from contradict.paths import data_dirs
 
 Level = Literal["pair", "document"]
@@ -224,6 +226,11 @@ def data_paths(task: Task, data_root: Path | None) -> list[Path]:
     return paths
 
 
+def _datasets() -> ModuleType:
+    """Hugging Face ``datasets``, imported on first use (the ``eval`` extra)."""
+    return require("datasets", "loading eval task data", "eval")
+
+
 def _load_local(task: Task, paths: list[Path]) -> Any:
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
@@ -231,7 +238,7 @@ def _load_local(task: Task, paths: list[Path]) -> Any:
     for p in paths:
         if p.stat().st_size == 0:
             raise DataError(f"{p}: empty file")
-    import datasets
+    datasets = _datasets()
 
     datasets.disable_progress_bars()
     try:
@@ -264,8 +271,7 @@ def load_rows(task: Task, data_root: Path | None, limit: int | None = None) -> l
     if task.loader in ("json", "csv"):
         ds = _load_local(task, data_paths(task, data_root))
     else:
-        import datasets
-
+        datasets = _datasets()
         try:
             ds = datasets.load_dataset(task.loader, split=task.split)
         except Exception as exc:

@@ -7,11 +7,16 @@ onnxruntime, tokenizers and numpy only. The ONNX file holds the graph without it
 safetensors file, cast to float32), so the repository does not carry the weights twice and the graph
 fits any checkpoint of the same architecture. Results equal torch fp32 to about 1e-5.
 
-``export_graph`` (needs torch, transformers and onnx) writes the graph; ``contradict export-onnx`` calls it.
+``export_graph`` (needs torch, transformers and onnx) writes the graph and, beside it, its index
+(``model.graph.json``: the initializers' names and shapes and the graph's SHA-256), so that loading needs
+onnxruntime only, not the onnx package (the ``train`` extra); ``contradict export-onnx`` calls it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import json
 import logging
 import os
 import tempfile
@@ -29,6 +34,8 @@ from contradict.errors import ModelError
 logger = logging.getLogger(__name__)
 
 GRAPH_FILE = "model.graph.onnx"
+#: The graph's index beside it: initializer names and shapes, and the SHA-256 of the graph it describes.
+INDEX_SUFFIX = ".json"
 WEIGHTS_FILE = "model.safetensors"
 #: Where the graph claims its weights live; never written or read: the weights come from WEIGHTS_FILE.
 _ABSENT_WEIGHTS = "weights-from-model.safetensors"
@@ -54,12 +61,25 @@ def graph_path(model_dir: str | os.PathLike[str]) -> Path:
     return Path(model_dir) / GRAPH_FILE
 
 
+def index_path(graph: Path) -> Path:
+    """The index of ``graph`` (model.graph.onnx → model.graph.json)."""
+    return graph.with_suffix(INDEX_SUFFIX)
+
+
+def _onnx() -> Any:
+    """The onnx package (the ``train`` extra), needed to export a graph or to read one that has no index."""
+    from contradict.evaluation.extras import require
+
+    return require("onnx", "exporting or inspecting an ONNX graph", "train")
+
+
 def export_graph(model_dir: str | os.PathLike[str], kind: GraphKind, out: Path | None = None) -> Path:
     """Export the model in ``model_dir`` to ONNX and keep only its graph (weights as absent external data).
 
-    Written to ``out`` (default: ``model_dir/model.graph.onnx``). Needs torch, transformers and onnx.
+    Written to ``out`` (default: ``model_dir/model.graph.onnx``) with its index (:func:`write_index`).
+    Needs torch, transformers and onnx.
     """
-    import onnx
+    onnx = _onnx()
     import torch
     from onnx import external_data_helper
     from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
@@ -119,18 +139,57 @@ def export_graph(model_dir: str | os.PathLike[str], kind: GraphKind, out: Path |
         onnx.save_model(graph, str(Path(tmp) / "graph.onnx"))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes((Path(tmp) / "graph.onnx").read_bytes())
+    write_index(out)
     logger.info("wrote the %s graph of %s to %s (%d bytes)", kind.value, model_dir, out, out.stat().st_size)
     return out
 
 
-def _graph_initializers(path: Path) -> dict[str, tuple[int, ...]]:
-    import onnx
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
+
+def _read_initializers(graph: Path) -> dict[str, tuple[int, ...]]:
+    """Names and shapes of the graph's initializers, read with the onnx package."""
+    onnx = _onnx()
     try:
-        graph = onnx.load(str(path), load_external_data=False)
+        model = onnx.load(str(graph), load_external_data=False)
     except Exception as exc:
-        raise ModelError(f"cannot read ONNX graph {path}: {exc}") from exc
-    return {init.name: tuple(init.dims) for init in graph.graph.initializer}
+        raise ModelError(f"cannot read ONNX graph {graph}: {exc}") from exc
+    return {init.name: tuple(init.dims) for init in model.graph.initializer}
+
+
+def write_index(graph: Path) -> Path:
+    """Write the index of ``graph`` beside it (needs onnx): what :func:`load_session` reads instead of
+    parsing the graph, so that running it needs no onnx package."""
+    index = {
+        "graph": graph.name,
+        "sha256": _sha256(graph),
+        "initializers": {name: list(dims) for name, dims in _read_initializers(graph).items()},
+    }
+    path = index_path(graph)
+    path.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def _graph_initializers(graph: Path) -> dict[str, tuple[int, ...]]:
+    """Names and shapes of the graph's initializers: from its index when that describes this graph (same
+    SHA-256), else from the graph itself (needs onnx)."""
+    index = index_path(graph)
+    if index.is_file():
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+            if data["sha256"] == _sha256(graph):
+                return {str(name): tuple(int(d) for d in dims) for name, dims in data["initializers"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"cannot read the ONNX graph index {index}: {exc}; re-export the graph") from exc
+        logger.warning("%s was written for another graph than %s; reading the graph itself", index, graph)
+    if importlib.util.find_spec("onnx") is None:
+        raise ModelError(
+            f"{graph} has no index ({index.name}) that fits it, and reading the graph itself needs the onnx "
+            "package: re-export it with `contradict export-onnx` (pip install 'contradict[train]'), "
+            "or use --backend torch"
+        )
+    return _read_initializers(graph)
 
 
 def load_session(model_dir: str | os.PathLike[str], *, threads: int | None = None, graph: Path | None = None) -> Any:

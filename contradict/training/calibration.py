@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from contradict.evaluation.extras import require
 from contradict.types import NLI_LABELS
 
 _EPS = 1e-7
@@ -41,11 +42,10 @@ def negative_log_likelihood(probs: np.ndarray, labels: Sequence[str]) -> float:
 
 def fit_temperature(probs: np.ndarray, labels: Sequence[str]) -> float:
     """The T in [0.05, 20] that minimises the NLL of ``apply_temperature(probs, T)`` on these (dev) rows."""
-    from scipy.optimize import minimize_scalar
-
     if len(labels) == 0:
         raise ValueError("cannot fit a temperature on no rows")
-    result = minimize_scalar(
+    optimize = require("scipy.optimize", "fitting a temperature (contradict calibrate)", "train")
+    result = optimize.minimize_scalar(
         lambda log_t: negative_log_likelihood(apply_temperature(probs, float(np.exp(log_t))), labels),
         bounds=(np.log(0.05), np.log(20.0)),
         method="bounded",
