@@ -21,7 +21,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from contradict.errors import ContradictError
 from contradict.pipeline.nli import Backend, Precision
-from contradict.types import ClaimViews, OutputFormat
+from contradict.pipeline.pairing import PairingStrategy
+from contradict.types import ClaimViews, OutputFormat, Scoring
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -145,3 +146,71 @@ def progress_bars() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
             return lambda done, total: progress.update(task_id, completed=done, total=total)
 
         yield factory
+
+
+JudgeOption = Annotated[
+    str | None, typer.Option(help="Accurate model directory or hub id (default: the shipped one, when installed).")
+]
+ScoringOption = Annotated[
+    Scoring,
+    typer.Option(
+        help="Which models score: cascade (the fast model every pair, the accurate one its best pairs), fast, "
+        "accurate, or auto (cascade when an accurate model is installed).",
+        case_sensitive=False,
+    ),
+]
+CascadeTopOption = Annotated[
+    int | None, typer.Option(min=0, help="Cascade: the accurate model re-scores the fast model's K best pairs.")
+]
+CascadeFloorOption = Annotated[
+    float | None, typer.Option(min=0.0, max=1.0, help="Cascade: ... and every pair whose fast score reaches this.")
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
+]
+TopOption = Annotated[int | None, typer.Option(min=0, help="Report at most this many pairs (per document).")]
+PairsOption = Annotated[
+    PairingStrategy,
+    typer.Option(
+        help="Candidate pairs: all, neighbours (embedding top-k), auto (all if short, else neighbours), "
+        "context (the pairs of auto; each premise is the claim with its neighbouring sentences)."
+    ),
+]
+NeighboursOption = Annotated[
+    int | None,
+    typer.Option(min=1, help="With neighbours/auto on long input: keep each claim's K most similar claims."),
+]
+
+
+def detect_options(
+    *,
+    model: str | None,
+    judge: str | None,
+    scoring: Scoring,
+    cascade_top: int | None,
+    cascade_floor: float | None,
+    precision: Precision,
+    backend: Backend,
+    threads: int | None,
+    top: int | None,
+    pairs: PairingStrategy,
+    neighbours: int | None,
+    views: ClaimViews,
+) -> dict[str, Any]:
+    """Keyword arguments of :func:`contradict.detect` from the options check and batch share."""
+    from contradict.pipeline.pairing import Pairer
+
+    return {
+        "model": model,
+        "judge": judge,
+        "scoring": scoring,
+        "cascade_top": cascade_top,
+        "cascade_floor": cascade_floor,
+        "precision": precision,
+        "backend": backend,
+        "threads": threads,
+        "top": top,
+        "pairer": Pairer(pairs, k=neighbours),
+        "views": views,
+    }

@@ -12,52 +12,26 @@ from contradict.batch.inputs import DEFAULT_MAX_CHARS
 from contradict.batch.runner import DEFAULT_BATCH_SIZE, BatchSummary
 from contradict.cli.app import (
     EXIT_OK,
+    CascadeFloorOption,
+    CascadeTopOption,
     EvalBackendOption,
+    JudgeOption,
     ModelOption,
+    NeighboursOption,
+    PairsOption,
     PrecisionOption,
+    ScoringOption,
+    ThresholdOption,
+    TopOption,
     ViewsOption,
     _run,
     app,
+    detect_options,
     progress_bars,
 )
 from contradict.pipeline.nli import Backend, Precision
-from contradict.pipeline.pairing import Pairer, PairingStrategy
+from contradict.pipeline.pairing import PairingStrategy
 from contradict.types import ClaimViews, Scoring
-
-# The options that shape a report, as `check` has them (to move to app.py and share with check.py).
-JudgeOption = Annotated[
-    str | None, typer.Option(help="Accurate model directory or hub id (default: the shipped one, when installed).")
-]
-ScoringOption = Annotated[
-    Scoring,
-    typer.Option(
-        help="Which models score: cascade (the fast model every pair, the accurate one its best pairs), fast, "
-        "accurate, or auto (cascade when an accurate model is installed).",
-        case_sensitive=False,
-    ),
-]
-CascadeTopOption = Annotated[
-    int | None, typer.Option(min=0, help="Cascade: the accurate model re-scores the fast model's K best pairs.")
-]
-CascadeFloorOption = Annotated[
-    float | None, typer.Option(min=0.0, max=1.0, help="Cascade: ... and every pair whose fast score reaches this.")
-]
-ThresholdOption = Annotated[
-    float | None,
-    typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
-]
-TopOption = Annotated[int | None, typer.Option(min=0, help="Report at most this many pairs (per document).")]
-PairsOption = Annotated[
-    PairingStrategy,
-    typer.Option(
-        help="Candidate pairs: all, neighbours (embedding top-k), auto (all if short, else neighbours), "
-        "context (the pairs of auto; each premise is the claim with its neighbouring sentences)."
-    ),
-]
-NeighboursOption = Annotated[
-    int | None,
-    typer.Option(min=1, help="With neighbours/auto on long input: keep each claim's K most similar claims."),
-]
 
 
 def summary_lines(summary: BatchSummary, out: Path) -> list[str]:
@@ -127,18 +101,21 @@ def batch(
     from contradict.batch.runner import run
 
     options = {  # keyword arguments of contradict.detect, for every document
-        "model": model,
-        "judge": judge,
-        "scoring": scoring,
-        "cascade_top": cascade_top,
-        "cascade_floor": cascade_floor,
-        "precision": precision,
-        "backend": backend,
-        "threads": threads,
+        **detect_options(
+            model=model,
+            judge=judge,
+            scoring=scoring,
+            cascade_top=cascade_top,
+            cascade_floor=cascade_floor,
+            precision=precision,
+            backend=backend,
+            threads=threads,
+            top=top,
+            pairs=pairs,
+            neighbours=neighbours,
+            views=views,
+        ),
         "threshold": threshold,
-        "top": top,
-        "pairer": Pairer(pairs, k=neighbours),
-        "views": views,
     }
 
     def body() -> int:

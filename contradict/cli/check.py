@@ -14,19 +14,28 @@ from contradict.cli.app import (
     EXIT_FOUND,
     EXIT_OK,
     BackendOption,
+    CascadeFloorOption,
+    CascadeTopOption,
     FormatOption,
+    JudgeOption,
     ModelOption,
+    NeighboursOption,
+    PairsOption,
     PrecisionOption,
+    ScoringOption,
     ThreadsOption,
+    ThresholdOption,
+    TopOption,
     ViewsOption,
     _run,
     app,
+    detect_options,
     progress_bars,
     stderr,
 )
 from contradict.pipeline.ingest import InputFormat
 from contradict.pipeline.nli import Backend, Precision
-from contradict.pipeline.pairing import Pairer, PairingStrategy
+from contradict.pipeline.pairing import PairingStrategy
 from contradict.types import ClaimViews, OutputFormat, Scoring
 
 
@@ -38,49 +47,22 @@ def check(
     ] = None,
     also_internal: Annotated[bool, typer.Option(help="With --against, also check the draft against itself.")] = False,
     model: ModelOption = None,
-    judge: Annotated[
-        str | None,
-        typer.Option(help="Accurate model directory or hub id (default: the shipped one, when installed)."),
-    ] = None,
-    scoring: Annotated[
-        Scoring,
-        typer.Option(
-            help="Which models score: cascade (the fast model every pair, the accurate one its best pairs), fast, "
-            "accurate, or auto (cascade when an accurate model is installed).",
-            case_sensitive=False,
-        ),
-    ] = Scoring.auto,
-    cascade_top: Annotated[
-        int | None, typer.Option(min=0, help="Cascade: the accurate model re-scores the fast model's K best pairs.")
-    ] = None,
-    cascade_floor: Annotated[
-        float | None,
-        typer.Option(min=0.0, max=1.0, help="Cascade: ... and every pair whose fast score reaches this."),
-    ] = None,
+    judge: JudgeOption = None,
+    scoring: ScoringOption = Scoring.auto,
+    cascade_top: CascadeTopOption = None,
+    cascade_floor: CascadeFloorOption = None,
     precision: PrecisionOption = Precision.auto,
     backend: BackendOption = Backend.auto,
     threads: ThreadsOption = None,
-    threshold: Annotated[
-        float | None,
-        typer.Option(min=0.0, max=1.0, help="Report pairs whose score reaches this (default: the model's)."),
-    ] = None,
-    top: Annotated[int | None, typer.Option(min=0, help="Report at most this many pairs.")] = None,
+    threshold: ThresholdOption = None,
+    top: TopOption = None,
     fail_on: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Exit 1 only when a pair reaches this score (default: the threshold)."),
     ] = None,
-    pairs: Annotated[
-        PairingStrategy,
-        typer.Option(
-            help="Candidate pairs: all, neighbours (embedding top-k), auto (all if short, else neighbours), "
-            "context (the pairs of auto; each premise is the claim with its neighbouring sentences)."
-        ),
-    ] = PairingStrategy.auto,
+    pairs: PairsOption = PairingStrategy.auto,
     views: ViewsOption = ClaimViews.full,
-    neighbours: Annotated[
-        int | None,
-        typer.Option(min=1, help="With neighbours/auto on long input: keep each claim's K most similar claims."),
-    ] = None,
+    neighbours: NeighboursOption = None,
     output_format: FormatOption = OutputFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the input files.")] = "utf-8",
@@ -113,17 +95,20 @@ def check(
         kwargs = {
             "against": sources or None,
             "also_internal": also_internal,
-            "model": model,
-            "judge": judge,
-            "scoring": scoring,
-            "cascade_top": cascade_top,
-            "cascade_floor": cascade_floor,
-            "precision": precision,
-            "backend": backend,
-            "threads": threads,
-            "top": top,
-            "pairer": Pairer(pairs, k=neighbours),
-            "views": views,
+            **detect_options(
+                model=model,
+                judge=judge,
+                scoring=scoring,
+                cascade_top=cascade_top,
+                cascade_floor=cascade_floor,
+                precision=precision,
+                backend=backend,
+                threads=threads,
+                top=top,
+                pairs=pairs,
+                neighbours=neighbours,
+                views=views,
+            ),
         }
         with progress_bars() as bars:
             update = bars("scoring pairs")

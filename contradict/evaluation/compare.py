@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from contradict.errors import DataError
-from contradict.evaluation.extras import require
 from contradict.evaluation.metrics import (
     Interval,
     argmax_correct,
@@ -23,6 +22,7 @@ from contradict.evaluation.metrics import (
     weighted_roc_auc,
 )
 from contradict.evaluation.runner import TaskResult
+from contradict.extras import require
 
 
 @dataclass(frozen=True)

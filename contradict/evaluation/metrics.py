@@ -7,7 +7,7 @@ from types import ModuleType
 
 import numpy as np
 
-from contradict.evaluation.extras import require
+from contradict.extras import require
 from contradict.training.calibration import expected_calibration_error
 from contradict.types import CONTRADICTION, NLI_LABELS
 

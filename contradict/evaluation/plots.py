@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from contradict.evaluation.extras import require
 from contradict.evaluation.runner import TaskResult
+from contradict.extras import require
 from contradict.types import NLI_LABELS
 
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import yaml
 
 from contradict.errors import DataError
-from contradict.evaluation.extras import require
+from contradict.extras import require
 from contradict.paths import data_dirs
 
 Level = Literal["pair", "document"]

@@ -68,7 +68,7 @@ def index_path(graph: Path) -> Path:
 
 def _onnx() -> Any:
     """The onnx package (the ``train`` extra), needed to export a graph or to read one that has no index."""
-    from contradict.evaluation.extras import require
+    from contradict.extras import require
 
     return require("onnx", "exporting or inspecting an ONNX graph", "train")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from contradict.evaluation.extras import require
+from contradict.extras import require
 from contradict.types import NLI_LABELS
 
 _EPS = 1e-7
