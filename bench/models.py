@@ -25,12 +25,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from news_benchmark import contradoc_reported_half  # bench/, beside this script
 
 import contradict
 from contradict.api import resolve_judge
 from contradict.evaluation.examples import load_expected, rank_of_expected
-from contradict.evaluation.runner import Evaluator, document_inputs, evidence_rank
-from contradict.evaluation.tasks import default_data_root, is_dev_row, load_rows, resolve_task
+from contradict.evaluation.runner import Evaluator
+from contradict.evaluation.tasks import default_data_root
 from contradict.pipeline.nli import NLIScorer, resolve_model
 from contradict.types import Scoring
 
@@ -67,22 +68,11 @@ def pair_rows(fast: str, judge: str, limit: int) -> list[str]:
 def document_rows(options: dict[str, dict]) -> list[str]:
     from sklearn.metrics import roc_auc_score
 
-    task = resolve_task("contradoc_dev")
-    rows = [r for r in load_rows(task, default_data_root()) if not is_dev_row(r["id"])]
     lines = ["| scoring | documents | ROC-AUC | evidence hit@3 | seconds |", "|---|---|---|---|---|"]
     for label, opts in options.items():
-        start = time.perf_counter()
-        scores, ranks = [], []
-        for row in rows:
-            draft, source = document_inputs(row)
-            report = contradict.detect(draft, against=source, threshold=0.0, top=3, **opts)
-            scores.append(report.contradictions[0].score if report.contradictions else 0.0)
-            top = [(c.claim_a.text, c.claim_b.text) for c in report.contradictions]
-            ranks.append(evidence_rank(row["evidence"], top) if row["label"] == "contradictory" else None)
-        y = np.array([r["label"] == "contradictory" for r in rows])
+        y, scores, ranks, secs = contradoc_reported_half(opts)
         hit3 = np.mean([r is not None and r <= 3 for r, c in zip(ranks, y, strict=True) if c])
-        secs = time.perf_counter() - start
-        lines.append(f"| {label} | {len(rows)} | {roc_auc_score(y, np.array(scores)):.3f} | {hit3:.3f} | {secs:.0f} |")
+        lines.append(f"| {label} | {len(y)} | {roc_auc_score(y, scores):.3f} | {hit3:.3f} | {secs:.0f} |")
         print(lines[-1], flush=True)
     return lines
 

@@ -16,6 +16,17 @@ from contradict.types import NLI_LABELS
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 EXAMPLE = REPO / "examples" / "russia-syria-airstrikes.txt"
+#: headless Chromium on a closed network: no background connections, no GPU, no sandbox (root in CI)
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 _NEGATION = re.compile(r"\b(no|not|never|none|n't)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM_FLAGS
+
 pytest.importorskip("fastapi", reason="the serve extra (fastapi) is not installed")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
@@ -36,17 +38,7 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"),
     pytest.mark.skipif(DRIVER is None, reason="chromedriver is not installed (apt-get install chromium-driver)"),
 ]
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1100,1400",
-)
+FLAGS = (*CHROMIUM_FLAGS, "--window-size=1100,1400")
 HIGHLIGHT = (255, 214, 214)  # mark.claim background in the report's CSS
 
 

@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
@@ -183,34 +183,16 @@ NeighboursOption = Annotated[
 ]
 
 
-def detect_options(
-    *,
-    model: str | None,
-    judge: str | None,
-    scoring: Scoring,
-    cascade_top: int | None,
-    cascade_floor: float | None,
-    precision: Precision,
-    backend: Backend,
-    threads: int | None,
-    top: int | None,
-    pairs: PairingStrategy,
-    neighbours: int | None,
-    views: ClaimViews,
-) -> dict[str, Any]:
-    """Keyword arguments of :func:`contradict.detect` from the options check and batch share."""
+#: the parameters check and batch share that are keyword arguments of contradict.detect as they are
+DETECT_OPTION_NAMES = ("model", "judge", "scoring", "cascade_top", "cascade_floor", "precision", "backend", "threads")
+DETECT_OPTION_NAMES += ("top", "views")
+
+
+def detect_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of :func:`contradict.detect` from a command's parameters (``locals()`` on entry):
+    the shared ones as they are, ``pairs`` and ``neighbours`` as a Pairer."""
     from contradict.pipeline.pairing import Pairer
 
-    return {
-        "model": model,
-        "judge": judge,
-        "scoring": scoring,
-        "cascade_top": cascade_top,
-        "cascade_floor": cascade_floor,
-        "precision": precision,
-        "backend": backend,
-        "threads": threads,
-        "top": top,
-        "pairer": Pairer(pairs, k=neighbours),
-        "views": views,
-    }
+    options = {name: params[name] for name in DETECT_OPTION_NAMES}
+    options["pairer"] = Pairer(params["pairs"], k=params["neighbours"])
+    return options

@@ -98,23 +98,11 @@ def batch(
     """Check every document of an archive on its own; one row per document (status ok with the report of
     `check --format json`, or error with the message). Exit 0 when it ran: bad documents are error rows.
     """
+    shared = detect_options(locals())  # first: locals() are the parameters here
     from contradict.batch.runner import run
 
     options = {  # keyword arguments of contradict.detect, for every document
-        **detect_options(
-            model=model,
-            judge=judge,
-            scoring=scoring,
-            cascade_top=cascade_top,
-            cascade_floor=cascade_floor,
-            precision=precision,
-            backend=backend,
-            threads=threads,
-            top=top,
-            pairs=pairs,
-            neighbours=neighbours,
-            views=views,
-        ),
+        **shared,
         "threshold": threshold,
     }
 

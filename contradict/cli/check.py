@@ -77,6 +77,7 @@ def check(
 
     --format jsonl checks each PATH on its own and prints one JSON line per document.
     """
+    shared = detect_options(locals())  # first: locals() are the parameters here
     import io
 
     from contradict.api import detect
@@ -95,20 +96,7 @@ def check(
         kwargs = {
             "against": sources or None,
             "also_internal": also_internal,
-            **detect_options(
-                model=model,
-                judge=judge,
-                scoring=scoring,
-                cascade_top=cascade_top,
-                cascade_floor=cascade_floor,
-                precision=precision,
-                backend=backend,
-                threads=threads,
-                top=top,
-                pairs=pairs,
-                neighbours=neighbours,
-                views=views,
-            ),
+            **shared,
         }
         with progress_bars() as bars:
             update = bars("scoring pairs")
